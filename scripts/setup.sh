@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what poolcalc needs, skipping whatever is already present at the right version.
+#   scripts/setup.sh build   toolchain for building the page (wasm32 target, trunk, wasm-bindgen-cli,
+#                            npm packages incl. binaryen's wasm-opt, crates fetched for offline builds)
+#   scripts/setup.sh test    the above, plus the Debian packages the tests drive
+# Only package registries are used (crates.io, npm, Debian); nothing is downloaded from anywhere else.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-build}
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+TRUNK_VERSION=0.21.14
+# wasm-bindgen-cli must match the wasm-bindgen crate exactly, so read it from Cargo.lock.
+WBG_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+DEBIAN_PACKAGES=(postgresql pgbouncer redis-server prometheus chromium chromium-driver)
+
+log() { printf '[setup] %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+  # 0.22 needs a newer rustc than this toolchain; --locked keeps its dependency set reproducible.
+  log "installing trunk $TRUNK_VERSION (about 10 minutes on 2 cores)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WBG_VERSION" ]; then
+  # Not --locked: one of its locked dependencies is missing from the registry.
+  log "installing wasm-bindgen-cli $WBG_VERSION"
+  cargo install wasm-bindgen-cli --version "=$WBG_VERSION" --force
+fi
+
+# npm ci only when the installed tree does not match package-lock.json.
+if ! cmp -s package-lock.json node_modules/.poolcalc-lock 2>/dev/null; then
+  log "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+  cp package-lock.json node_modules/.poolcalc-lock
+fi
+
+# Trunk builds with `cargo --offline`, so every crate must be in the local registry first.
+cargo fetch --locked >/dev/null
+
+if [ "$what" = test ]; then
+  missing=()
+  for p in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    log "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}"
+  fi
+fi
+log "ready ($what)"

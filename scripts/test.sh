@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every check in order, printing each stage's name; stops at the first failure (non-zero exit).
+# Called by `make test` after scripts/setup.sh has installed what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+export TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true
+
+stage() { printf '\n==== stage: %s ====\n' "$1"; }
+
+stage "cargo fmt --check"
+cargo fmt --check
+
+stage "cargo clippy (native: core, CLI, tests)"
+cargo clippy --all-targets --locked -- -D warnings
+
+stage "cargo clippy (wasm32: the page)"
+cargo clippy --target wasm32-unknown-unknown --lib --bins --locked -- -D warnings
+
+stage "cargo test (native)"
+cargo test --locked
+
+stage "trunk build --release --offline"
+# Where the machine allows it, build inside a network namespace with no network at all: this
+# proves Trunk fetches nothing (no tool download, no version check).
+if unshare -n true 2>/dev/null; then
+  echo "(building with no network: unshare -n)"
+  unshare -n trunk build --release --offline
+else
+  trunk build --release --offline
+fi
+
+stage "browser tests (headless Chromium against dist/)"
+node --test --test-concurrency=1 tests/browser/
+
+printf '\n==== all stages passed ====\n'

@@ -1,0 +1,111 @@
+//! The command-line tool: `poolcalc [--json | --artifact NAME] [QUERY]`.
+//! QUERY is a share-link query string (with or without `?`) or a whole share link.
+//! Exit status: 0 without error findings, 3 with one (output still printed), 2 for invalid input.
+
+use std::process::ExitCode;
+
+use poolcalc::calc::{self, query::ARTIFACTS};
+
+const USAGE: &str = "usage: poolcalc [--json | --artifact NAME] [QUERY]\n\
+  QUERY   a share-link query string (with or without '?') or a whole share link\n\
+  --json  print the whole plan as JSON\n\
+  --artifact NAME  print one artifact, byte for byte as the page shows it\n\
+Secrets come only from POOLCALC_DB_PASSWORD, POOLCALC_REDIS_PASSWORD, POOLCALC_KAFKA_PASSWORD.";
+
+enum Output {
+    Summary,
+    Json,
+    Artifact(String),
+}
+
+fn main() -> ExitCode {
+    let mut output = Output::Summary;
+    let mut query = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--json" => output = Output::Json,
+            "--artifact" => match args.next() {
+                Some(name) => output = Output::Artifact(name),
+                None => return usage("--artifact needs a NAME"),
+            },
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            a if a.starts_with("--") => return usage(&format!("unknown option {a}")),
+            _ if query.is_some() => return usage("give one QUERY"),
+            _ => query = Some(arg),
+        }
+    }
+    let parsed = calc::parse(query.as_deref().unwrap_or(""));
+    if !parsed.errors.is_empty() {
+        for e in &parsed.errors {
+            eprintln!("poolcalc: invalid parameter {e}");
+        }
+        return ExitCode::from(2);
+    }
+    let plan = calc::plan(&parsed.inputs);
+    let text = match output {
+        Output::Json => json(&parsed.inputs, &plan),
+        Output::Summary => summary(&plan),
+        Output::Artifact(name) => {
+            if !ARTIFACTS.contains(&name.as_str()) {
+                return usage(&format!(
+                    "unknown artifact `{name}`: one of {}",
+                    ARTIFACTS.join(", ")
+                ));
+            }
+            eprintln!("poolcalc: artifact `{name}` is not rendered yet");
+            return ExitCode::from(2);
+        }
+    };
+    print!("{text}");
+    if plan.has_error() {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn usage(problem: &str) -> ExitCode {
+    eprintln!("poolcalc: {problem}\n{USAGE}");
+    ExitCode::from(2)
+}
+
+/// The plan as JSON, with the canonical query that reproduces it.
+fn json(inputs: &calc::Inputs, plan: &calc::Plan) -> String {
+    #[derive(serde::Serialize)]
+    struct Out<'a> {
+        query: String,
+        #[serde(flatten)]
+        plan: &'a calc::Plan,
+    }
+    let out = Out {
+        query: calc::write(inputs),
+        plan,
+    };
+    let mut text =
+        serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}
+
+/// A short human summary: the budget line and the findings.
+fn summary(plan: &calc::Plan) -> String {
+    let b = &plan.budget;
+    let mut s = format!(
+        "usable slots {}, fleet total {}, target active {}\n",
+        b.usable, b.fleet_total, b.target_active
+    );
+    for svc in &plan.services {
+        s += &format!(
+            "  {}: connection_limit={} × {} peak replicas = {}\n",
+            svc.name, svc.connection_limit, svc.peak_replicas, svc.total
+        );
+    }
+    for f in &plan.findings {
+        s += &format!("{:?} {}: {}\n", f.severity, f.code, f.message);
+    }
+    s
+}

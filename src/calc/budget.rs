@@ -1,0 +1,152 @@
+//! The database server's connection budget: the target for active connections (rule 1) and
+//! the slots the fleet may use (rule 2).
+
+use serde::Serialize;
+
+use super::explain::{source, Derivation, Finding};
+use super::inputs::{Inputs, Provider, Storage};
+use super::presets::{
+    rds_class, rds_max_connections, supabase_row, RDS_PROVIDER_RESERVED, RUNBOOK_CORE_TABLE,
+};
+
+/// The database server as the plan sees it (after provider presets are applied).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Budget {
+    pub db_cores: u32,
+    pub max_connections: u32,
+    pub reserved: u32,
+    pub provider_reserved: u32,
+    pub headroom: u32,
+    /// Slots the fleet may use: max_connections − reserved − provider − headroom.
+    pub usable: u32,
+    /// Useful active server connections for the whole server: 2 × cores + effective spindles.
+    pub target_active: u32,
+    /// The most server connections the fleet can open (surge included); set by the plan.
+    pub fleet_total: u32,
+}
+
+/// Where the server's figures come from: cores and max_connections, per provider.
+fn server_size(inputs: &Inputs, why_max: &mut Derivation) -> (u32, u32) {
+    let db = &inputs.db;
+    match db.provider {
+        Provider::Rds => match db.rds_class.as_deref().and_then(rds_class) {
+            Some(class) => {
+                let max = rds_max_connections(class);
+                *why_max = Derivation::new(
+                    "LEAST(DBInstanceClassMemory / 9531392, 5000)",
+                    source::RDS_MAX_CONNECTIONS,
+                )
+                .input("rds_class", class.name)
+                .input("memory", format!("{} GiB", class.memory_gib))
+                .step(format!(
+                    "{max} is an upper bound: DBInstanceClassMemory is a little below the nominal memory, so RDS reports slightly fewer"
+                ));
+                (class.vcpus, max)
+            }
+            None => {
+                *why_max = why_max
+                    .clone()
+                    .step("no RDS class chosen: custom db_max_conn used");
+                (db.cores, db.max_connections)
+            }
+        },
+        Provider::Supabase => {
+            let row = supabase_row(db.supabase_tier);
+            *why_max = Derivation::new("Supabase compute table", source::SUPABASE_COMPUTE)
+                .input("supabase_tier", db.supabase_tier);
+            (row.cores, row.max_connections)
+        }
+        Provider::SelfHosted => (db.cores, db.max_connections),
+    }
+}
+
+/// Computes the budget (fleet_total is filled in later by the sizing of the chosen topology).
+pub fn budget(
+    inputs: &Inputs,
+    why: &mut Vec<(String, Derivation)>,
+    findings: &mut Vec<Finding>,
+) -> Budget {
+    let db = &inputs.db;
+    let mut why_max = Derivation::new("db_max_conn as given", source::PG_CONNECTIONS)
+        .input("db_max_conn", db.max_connections);
+    let (db_cores, max_connections) = server_size(inputs, &mut why_max);
+    why.push(("budget.max_connections".into(), why_max));
+
+    // RDS keeps 2 slots for rds_superuser on top of superuser_reserved_connections (AWS KB).
+    let provider_reserved = if db.provider == Provider::Rds {
+        RDS_PROVIDER_RESERVED
+    } else {
+        0
+    };
+    let taken = db
+        .reserved
+        .saturating_add(provider_reserved)
+        .saturating_add(db.headroom);
+    let usable = max_connections.saturating_sub(taken);
+    let mut why_usable = Derivation::new(
+        "max_connections − reserved − provider_reserved − headroom",
+        source::PG_CONNECTIONS,
+    )
+    .input("max_connections", max_connections)
+    .input(
+        "reserved (superuser_reserved_connections + reserved_connections)",
+        db.reserved,
+    )
+    .input("provider_reserved", provider_reserved)
+    .input("headroom (migrations, admin, exporters)", db.headroom);
+    if taken >= max_connections {
+        why_usable = why_usable.step("reserved slots and headroom take every slot: clamped to 0");
+        findings.push(
+            Finding::error(
+                "budget.no_usable_slots",
+                format!(
+                    "max_connections {max_connections} leaves no slot for the fleet after {taken} reserved and headroom slots; raise max_connections or lower headroom"
+                ),
+                source::PG_CONNECTIONS,
+            )
+            .field("db_max_conn"),
+        );
+    }
+    why.push(("budget.usable".into(), why_usable));
+
+    // HikariCP "About Pool Sizing": spindles count only while the active set is not cached;
+    // SSD and network storage count 0.
+    let spindles = if db.storage == Storage::Hdd {
+        db.spindles
+    } else {
+        0
+    };
+    let target_active = db_cores.saturating_mul(2).saturating_add(spindles);
+    let mut why_target = Derivation::new(
+        "2 × db_cores + effective_spindles",
+        source::HIKARI_POOL_SIZING,
+    )
+    .input("db_cores (physical, whole server)", db_cores)
+    .input("effective_spindles", spindles)
+    .step("this is for the whole database server, not per replica or per service");
+    if db.storage != Storage::Hdd && db.spindles > 0 {
+        why_target = why_target.step(format!(
+            "db_spindles {} ignored: storage is {}",
+            db.spindles, db.storage
+        ));
+    }
+    if let Some(&(_, table)) = RUNBOOK_CORE_TABLE.iter().find(|(c, _)| *c == db_cores) {
+        if table != target_active {
+            why_target = why_target.step(format!(
+                "the runbook's table says {db_cores} cores → {table}, which contradicts its own formula ({target_active})"
+            ));
+        }
+    }
+    why.push(("budget.target_active".into(), why_target));
+
+    Budget {
+        db_cores,
+        max_connections,
+        reserved: db.reserved,
+        provider_reserved,
+        headroom: db.headroom,
+        usable,
+        target_active,
+        fleet_total: 0,
+    }
+}

@@ -1,0 +1,31 @@
+//! The pure sizing core: inputs → plan. No browser or UI crate may be imported below this
+//! module (tests/purity.rs checks it), so it runs natively under `cargo test` and in the CLI.
+
+pub mod alerts;
+pub mod budget;
+pub mod explain;
+pub mod inputs;
+pub mod kafka;
+pub mod pgbouncer;
+pub mod pins;
+pub mod plan;
+pub mod presets;
+pub mod prisma;
+pub mod query;
+pub mod redis;
+pub mod services;
+pub mod text;
+pub(crate) mod text_enum;
+
+pub use explain::{Derivation, Finding, Severity};
+pub use inputs::Inputs;
+pub use plan::{plan, Plan};
+pub use query::{parse, write, Parsed};
+
+/// Active server connections the database can serve well: 2 × physical cores + effective spindles.
+/// Source: HikariCP wiki "About Pool Sizing" (formula quoted from the PostgreSQL project).
+pub fn target_active_connections(db_cores: u32, effective_spindles: u32) -> u32 {
+    db_cores
+        .saturating_mul(2)
+        .saturating_add(effective_spindles)
+}

@@ -1,0 +1,196 @@
+//! The plan: every number for the fleet, its derivation, and the findings, computed once.
+
+use serde::{Serialize, Serializer};
+
+use super::alerts::{plan_alerts, AlertPlan};
+use super::budget::{budget, Budget};
+use super::explain::{source, Derivation, Finding, Severity};
+use super::inputs::{Inputs, Pooler, Preset, Provider};
+use super::kafka::{plan_kafka, KafkaPlan};
+use super::pgbouncer::{size_pgbouncer, PgBouncerPlan};
+use super::pins::effective_pins;
+use super::presets::{supabase_row, RUNBOOK_CORE_TABLE};
+use super::prisma::{plan_prisma, PrismaPlan};
+use super::redis::{plan_redis, RedisPlan};
+use super::services::{size_services, ServicePlan};
+
+/// The version of poolcalc's rules. Bump it when a rule changes what a link produces, so a
+/// pasted file says which rules made it.
+pub const RULES_VERSION: u32 = 1;
+
+/// Supavisor (Supabase's pooler): the pool size to set in the dashboard and its client limit.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SupavisorPlan {
+    pub pool_size: u32,
+    pub client_connections: u64,
+    /// The tier's "pooler max clients", when the database is on Supabase.
+    pub max_clients: Option<u32>,
+}
+
+/// Everything poolcalc computes for one set of inputs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Plan {
+    pub rules_version: u32,
+    pub budget: Budget,
+    pub services: Vec<ServicePlan>,
+    pub pgbouncer: Option<PgBouncerPlan>,
+    pub supavisor: Option<SupavisorPlan>,
+    pub prisma: PrismaPlan,
+    pub redis: Option<RedisPlan>,
+    pub kafka: Option<KafkaPlan>,
+    pub alerts: AlertPlan,
+    /// Why each number is what it is, keyed by the same path a pin uses.
+    #[serde(serialize_with = "as_map")]
+    pub derivations: Vec<(String, Derivation)>,
+    /// Errors first, then warnings, then info.
+    pub findings: Vec<Finding>,
+}
+
+impl Plan {
+    /// True when the plan carries an error-level finding (the CLI exits 3).
+    pub fn has_error(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    /// The derivation recorded for a path such as `wallet-service.connection_limit`.
+    pub fn why(&self, path: &str) -> Option<&Derivation> {
+        self.derivations
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, d)| d)
+    }
+}
+
+/// Computes the plan. Never panics; any input gives either a plan within its budget or an
+/// error finding that says what would fit.
+pub fn plan(inputs: &Inputs) -> Plan {
+    let mut why = Vec::new();
+    let mut findings = Vec::new();
+    let pins = effective_pins(inputs);
+    let mut budget = budget(inputs, &mut why, &mut findings);
+
+    let direct = (inputs.pooler.kind == Pooler::None).then_some(&budget);
+    let services = size_services(inputs, &pins, direct, &mut why, &mut findings);
+    let client_connections: u64 = services.iter().map(|s| s.total).sum();
+
+    let mut pgbouncer = None;
+    let mut supavisor = None;
+    budget.fleet_total = match inputs.pooler.kind {
+        Pooler::None => u32::try_from(client_connections).unwrap_or(u32::MAX),
+        Pooler::PgBouncer => {
+            let p = size_pgbouncer(
+                inputs,
+                &pins,
+                &budget,
+                client_connections,
+                &mut why,
+                &mut findings,
+            );
+            let total = p
+                .server_connections_per_instance
+                .saturating_mul(p.instances);
+            pgbouncer = Some(p);
+            total
+        }
+        Pooler::Supavisor => {
+            let s = plan_supavisor(inputs, &budget, client_connections, &mut findings);
+            let total = s.pool_size;
+            supavisor = Some(s);
+            total
+        }
+    };
+    if inputs.pooler.kind == Pooler::None
+        && budget.fleet_total > budget.target_active.saturating_mul(2)
+    {
+        findings.push(Finding::info(
+            "budget.above_target",
+            format!(
+                "Without a pooler the fleet can hold {} connections open, but the database serves about {} active ones well; a pooler (pooler=pgbouncer) keeps the server side near that target",
+                budget.fleet_total, budget.target_active
+            ),
+            source::HIKARI_POOL_SIZING,
+        ).field("pooler"));
+    }
+    let prisma = plan_prisma(inputs, &pins, pgbouncer.as_mut(), &mut why, &mut findings);
+    let redis = plan_redis(inputs, &pins, &services, &mut why, &mut findings);
+    let kafka = plan_kafka(inputs, &pins, &mut why, &mut findings);
+    let alerts = plan_alerts(&budget, redis.as_ref(), kafka.is_some(), &pins, &mut why);
+    runbook_findings(inputs, &budget, &mut findings);
+    findings.sort_by_key(|f| f.severity);
+
+    Plan {
+        rules_version: RULES_VERSION,
+        budget,
+        services,
+        pgbouncer,
+        supavisor,
+        prisma,
+        redis,
+        kafka,
+        alerts,
+        derivations: why,
+        findings,
+    }
+}
+
+/// Supavisor's pool is set in Supabase's dashboard: aim at the active target within the usable slots.
+fn plan_supavisor(
+    inputs: &Inputs,
+    budget: &Budget,
+    clients: u64,
+    findings: &mut Vec<Finding>,
+) -> SupavisorPlan {
+    let max_clients = (inputs.db.provider == Provider::Supabase)
+        .then(|| supabase_row(inputs.db.supabase_tier).pooler_max_clients);
+    if let Some(max) = max_clients.filter(|&m| clients > u64::from(m)) {
+        findings.push(
+            Finding::error(
+                "supavisor.over_max_clients",
+                format!("The fleet opens {clients} client connections at peak, above the {max} Supavisor clients of the {} tier: pick a larger tier or smaller app pools", inputs.db.supabase_tier),
+                source::SUPABASE_COMPUTE,
+            )
+            .field("supabase_tier"),
+        );
+    }
+    SupavisorPlan {
+        pool_size: budget.target_active.min(budget.usable),
+        client_connections: clients,
+        max_clients,
+    }
+}
+
+/// The runbook's mistakes that show whatever the inputs, when its preset is loaded.
+fn runbook_findings(inputs: &Inputs, budget: &Budget, findings: &mut Vec<Finding>) {
+    if inputs.preset != Some(Preset::Runbook) {
+        return;
+    }
+    let table: Vec<String> = RUNBOOK_CORE_TABLE
+        .iter()
+        .map(|&(c, n)| format!("{c} cores → {n} (formula: {})", 2 * c))
+        .collect();
+    findings.push(Finding::warning(
+        "runbook.core_table",
+        format!(
+            "The runbook's core table contradicts its own formula 2 × cores + spindles: {}. The formula counts the database server's cores for the whole server; this server's target is {}",
+            table.join(", "),
+            budget.target_active
+        ),
+        source::HIKARI_POOL_SIZING,
+    ));
+    if inputs.pooler.kind == Pooler::None {
+        findings.push(Finding::warning(
+            "runbook.per_service_limits",
+            "The runbook gives connection_limit per service (20/15/10/10) but never multiplies it by replicas and deploy surge: the database sees Σ connection_limit × peak replicas",
+            source::PRISMA_POOL,
+        ).field("pooler"));
+    }
+}
+
+/// Serialises enums that have a text form (versions) as that text.
+pub fn as_text<T: std::fmt::Display, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
+fn as_map<S: Serializer>(items: &[(String, Derivation)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(items.iter().map(|(k, v)| (k, v)))
+}

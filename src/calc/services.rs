@@ -1,0 +1,230 @@
+//! Per-service app pools (rule 3): Prisma's `connection_limit`, `pool_timeout`, `connect_timeout`.
+
+use serde::Serialize;
+
+use super::budget::Budget;
+use super::explain::{source, Derivation, Finding};
+use super::inputs::{Inputs, Pin, Surge, Workload};
+use super::pins::pinned_u32;
+use super::presets::{env_row, workload_weight};
+
+/// One service's pool, per replica, and what it adds up to across the fleet.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ServicePlan {
+    pub name: String,
+    pub replicas: u32,
+    /// Replicas running at once during a deploy (surge included).
+    pub peak_replicas: u32,
+    pub workload: Workload,
+    pub connection_limit: u32,
+    pub pool_timeout: u32,
+    pub connect_timeout: u32,
+    /// connection_limit × peak_replicas.
+    pub total: u64,
+}
+
+/// Replicas alive at once during a deploy. Rolling: Kubernetes' default maxSurge 25 %, rounded up;
+/// blue/green runs both colours.
+pub fn peak_replicas(replicas: u32, surge: Surge) -> u32 {
+    match surge {
+        Surge::None => replicas,
+        Surge::Rolling => replicas.saturating_add(replicas.div_ceil(4)),
+        Surge::BlueGreen => replicas.saturating_mul(2),
+    }
+}
+
+/// The starting pool per replica: the environment row weighted by workload, rounded, at least 1.
+fn starting_limit(inputs: &Inputs, workload: Workload) -> (u32, Derivation) {
+    let row = env_row(inputs.env);
+    let (num, den) = workload_weight(workload);
+    let start = ((row.connection_limit * num + den / 2) / den).max(1);
+    let why = Derivation::new(
+        "env_row.connection_limit × workload_weight",
+        source::RUNBOOK,
+    )
+    .input("env", inputs.env)
+    .input("env_row.connection_limit", row.connection_limit)
+    .input("workload", workload)
+    .input("workload_weight", format!("{num}/{den}"))
+    .step(format!("start at {start} per replica"));
+    (start, why)
+}
+
+/// Sizes every service's pool. Without a pooler the fleet must fit the usable slots, so the
+/// unpinned pools are scaled down (never below 1) until Σ limit × peak_replicas ≤ usable.
+/// Behind a pooler the pools are client connections and keep their starting size.
+pub fn size_services(
+    inputs: &Inputs,
+    pins: &[Pin],
+    direct: Option<&Budget>,
+    why: &mut Vec<(String, Derivation)>,
+    findings: &mut Vec<Finding>,
+) -> Vec<ServicePlan> {
+    let row = env_row(inputs.env);
+    let mut plans = Vec::with_capacity(inputs.services.len());
+    let mut derivations = Vec::with_capacity(inputs.services.len());
+    let mut pinned_flags = Vec::with_capacity(inputs.services.len());
+    for svc in &inputs.services {
+        let workload = svc.effective_workload();
+        let peak = peak_replicas(svc.replicas, inputs.surge);
+        let (start, mut d) = starting_limit(inputs, workload);
+        let pin_path = format!("{}.connection_limit", svc.name);
+        let pin = pinned_u32(pins, &pin_path);
+        if let Some(p) = pin {
+            d = d.step(format!("pinned to {p} by set={pin_path}:{p}"));
+        }
+        let limit = pin.unwrap_or(start);
+        pinned_flags.push(pin.is_some());
+        d = d
+            .input("replicas", svc.replicas)
+            .input("surge", inputs.surge)
+            .input("peak_replicas", peak);
+        let timeout = |field: &str, default: u32| {
+            pinned_u32(pins, &format!("{}.{field}", svc.name)).unwrap_or(default)
+        };
+        plans.push(ServicePlan {
+            name: svc.name.clone(),
+            replicas: svc.replicas,
+            peak_replicas: peak,
+            workload,
+            connection_limit: limit,
+            pool_timeout: timeout("pool_timeout", row.pool_timeout),
+            connect_timeout: timeout("connect_timeout", row.connect_timeout),
+            total: 0,
+        });
+        derivations.push(d);
+    }
+    if let Some(budget) = direct {
+        fit_to_budget(
+            &mut plans,
+            &pinned_flags,
+            budget,
+            &mut derivations,
+            findings,
+        );
+    }
+    for (plan, d) in plans.iter_mut().zip(derivations) {
+        plan.total = u64::from(plan.connection_limit) * u64::from(plan.peak_replicas);
+        let d = d.step(format!(
+            "fleet total {} × {} peak replicas = {}",
+            plan.connection_limit, plan.peak_replicas, plan.total
+        ));
+        why.push((format!("{}.connection_limit", plan.name), d));
+        for field in ["pool_timeout", "connect_timeout"] {
+            let d = Derivation::new(
+                format!("runbook env row {field}"),
+                source::PRISMA_URL_PARAMS,
+            )
+            .input("env", inputs.env);
+            why.push((format!("{}.{field}", plan.name), d));
+        }
+    }
+    plans
+}
+
+/// Scales the unpinned pools so that the fleet fits `usable`, or reports by how much it cannot.
+fn fit_to_budget(
+    plans: &mut [ServicePlan],
+    pinned: &[bool],
+    budget: &Budget,
+    why: &mut [Derivation],
+    findings: &mut Vec<Finding>,
+) {
+    let usable = u64::from(budget.usable);
+    let demand = |p: &ServicePlan| u64::from(p.connection_limit) * u64::from(p.peak_replicas);
+    let fixed: u64 = plans
+        .iter()
+        .zip(pinned)
+        .filter(|(_, &f)| f)
+        .map(|(p, _)| demand(p))
+        .sum();
+    let wanted: u64 = plans
+        .iter()
+        .zip(pinned)
+        .filter(|(_, &f)| !f)
+        .map(|(p, _)| demand(p))
+        .sum();
+    let free = usable.saturating_sub(fixed);
+    if wanted > free {
+        for (i, plan) in plans.iter_mut().enumerate() {
+            if pinned[i] {
+                continue;
+            }
+            let scaled = (u64::from(plan.connection_limit) * free / wanted).max(1);
+            why[i] = why[i].clone().step(format!(
+                "scaled by {free}/{wanted} (free slots / unpinned demand) to fit the usable slots: {} → {scaled}",
+                plan.connection_limit
+            ));
+            plan.connection_limit = scaled as u32;
+        }
+        // Rounding up to 1 can overshoot: take one connection at a time from the largest pool.
+        let mut total: u64 = plans.iter().map(demand).sum::<u64>().saturating_sub(fixed);
+        while total > free {
+            let Some(i) = (0..plans.len())
+                .filter(|&i| !pinned[i] && plans[i].connection_limit > 1)
+                .max_by_key(|&i| plans[i].connection_limit)
+            else {
+                break;
+            };
+            plans[i].connection_limit -= 1;
+            total -= u64::from(plans[i].peak_replicas);
+            why[i] = why[i]
+                .clone()
+                .step("lowered by 1 so that the rounded pools fit");
+        }
+        // Rounding down leaves less than one connection per replica unused per service: hand
+        // those slots back, largest pools first.
+        let mut order: Vec<usize> = (0..plans.len()).filter(|&i| !pinned[i]).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(plans[i].connection_limit));
+        for i in order {
+            let peak = u64::from(plans[i].peak_replicas);
+            if total + peak <= free {
+                plans[i].connection_limit += 1;
+                total += peak;
+                why[i] = why[i]
+                    .clone()
+                    .step("raised by 1 into slots left over by rounding down");
+            }
+        }
+    }
+    let total: u64 = plans.iter().map(demand).sum();
+    if total > usable {
+        findings.push(over_budget(plans, pinned, total, budget));
+    }
+}
+
+/// The error when even the smallest pools do not fit: by how much, what would fit, and the fix.
+fn over_budget(plans: &[ServicePlan], pinned: &[bool], total: u64, budget: &Budget) -> Finding {
+    let usable = u64::from(budget.usable);
+    let short = total - usable;
+    let needed_max = total
+        + u64::from(budget.reserved)
+        + u64::from(budget.provider_reserved)
+        + u64::from(budget.headroom);
+    let pins: Vec<String> = plans
+        .iter()
+        .zip(pinned)
+        .filter(|(_, &f)| f)
+        .map(|(p, _)| format!("set={}.connection_limit:{}", p.name, p.connection_limit))
+        .collect();
+    let cause = if pins.is_empty() {
+        "even 1 connection per replica (surge included) does not fit".to_string()
+    } else {
+        format!(
+            "the pinned pools ({}) leave too little room",
+            pins.join(", ")
+        )
+    };
+    let mut f = Finding::error(
+        "budget.over",
+        format!(
+            "The fleet can open {total} server connections but only {usable} slots are usable: {short} too many ({cause}). A max_connections of at least {needed_max} would fit, or put a pooler in front (pooler=pgbouncer) so that app pools become client connections."
+        ),
+        source::PG_CONNECTIONS,
+    )
+    .field("db_max_conn");
+    if let Some(first) = plans.iter().zip(pinned).find(|(_, &f)| f) {
+        f = f.pin(format!("{}.connection_limit", first.0.name));
+    }
+    f
+}

@@ -1,0 +1,51 @@
+//! One macro for the small enums of the share link: each variant has exactly one text form,
+//! used by the URL, local storage, the CLI and the page's `<select>` options.
+
+/// Declares an enum whose variants map one-to-one onto text, with `ALL`, `as_str`,
+/// `FromStr` (exact, case-sensitive) and `Display`.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            /// Every value, in the order the share-link contract lists them.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The value's text form in the share link.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The allowed text forms, for error messages: `a`, `b` or `c`.
+            pub fn allowed() -> String {
+                crate::calc::text_enum::list_or(Self::ALL.iter().map(|v| v.as_str()))
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = ();
+            fn from_str(s: &str) -> Result<Self, ()> {
+                match s { $($text => Ok($name::$variant),)+ _ => Err(()) }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
+/// Joins allowed values for a message: "`a`, `b` or `c`".
+pub fn list_or<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let items: Vec<String> = items.map(|s| format!("`{s}`")).collect();
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}

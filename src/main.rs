@@ -1,0 +1,15 @@
+//! The page's entry point: mounts the app. Built for wasm32 by Trunk (see index.html).
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(poolcalc::ui::App);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!(
+        "poolcalc-web is the browser entry point: build it with `make dist` or `make serve`."
+    );
+    std::process::exit(1);
+}

@@ -1,0 +1,55 @@
+// Shared set-up for the browser tests: Debian's Chromium driven by playwright-core, with every
+// console error, page error and failed request recorded so a test can assert there were none.
+import { chromium } from "playwright-core";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Launches a fresh headless Chromium with its own user-data-dir. */
+export async function launch() {
+  const profile = await mkdtemp(join(tmpdir(), "poolcalc-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens a page that records problems: console errors, uncaught errors, failed or 4xx/5xx requests. */
+export async function openPage(context) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on("response", (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  return { page, problems };
+}
+
+/** Navigates and waits until the wasm app has mounted (the app sets data-ready on its root). */
+export async function gotoApp(page, url) {
+  await page.goto(url);
+  await page.waitForSelector("#app[data-ready='1']", { timeout: 15000 });
+}

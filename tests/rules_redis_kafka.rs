@@ -1,0 +1,166 @@
+//! Rules 6–8: Redis connections, Kafka producer/consumer, alert thresholds.
+
+mod common;
+use common::*;
+use poolcalc::calc::{inputs::Compression, kafka::JS_MAX_SAFE_INTEGER, Severity};
+
+#[test]
+fn redis_connections_count_clients_subscribers_workers_and_nodes() {
+    // Default fleet: 4 services × 3 peak replicas = 12 replicas.
+    let cases = [
+        ("", 12),
+        ("redis_use=cache,pubsub", 24),
+        ("redis_use=cache,queue,pubsub", 36),
+        ("redis=cluster&redis_nodes=a:7000,b:7000,c:7000", 36),
+        (
+            "redis=cluster&redis_nodes=a:7000,b:7000,c:7000&redis_use=queue",
+            72,
+        ),
+    ];
+    for (q, total) in cases {
+        assert_eq!(plan_of(q).redis.unwrap().total_connections, total, "{q}");
+    }
+    assert!(plan_of("redis=off").redis.is_none());
+}
+
+#[test]
+fn redis_maxclients_warns_above_80_percent_and_errors_above_100() {
+    assert!(has(
+        &plan_of("redis_maxclients=14"),
+        "redis.near_maxclients"
+    ));
+    assert!(!has(
+        &plan_of("redis_maxclients=15"),
+        "redis.near_maxclients"
+    ));
+    assert_eq!(
+        finding(&plan_of("redis_maxclients=11"), "redis.over_maxclients").severity,
+        Severity::Error
+    );
+    assert!(has(&plan_of("redis=cluster"), "redis.no_nodes"));
+}
+
+#[test]
+fn redis_options_follow_the_use() {
+    assert_eq!(plan_of("").redis.unwrap().max_retries_per_request, Some(3));
+    assert_eq!(
+        plan_of("redis_use=queue")
+            .redis
+            .unwrap()
+            .max_retries_per_request,
+        None
+    );
+    let plan = plan_of("redis_use=queue&set=redis.max_retries_per_request:3");
+    assert_eq!(
+        plan.redis.as_ref().unwrap().max_retries_per_request,
+        None,
+        "BullMQ needs null"
+    );
+    assert_eq!(
+        finding(&plan, "redis.queue_retries").pin.as_deref(),
+        Some("redis.max_retries_per_request")
+    );
+    assert_eq!(plan_of("").redis.unwrap().keep_alive_ms, 30_000);
+}
+
+#[test]
+fn kafka_heartbeat_stays_within_a_third_of_the_session() {
+    let k = plan_of("").kafka.unwrap();
+    assert_eq!(
+        (k.consumer.session_timeout, k.consumer.heartbeat_interval),
+        (30_000, 3000)
+    );
+    let k = plan_of("set=kafka.consumer.session_timeout:6000")
+        .kafka
+        .unwrap();
+    assert_eq!(k.consumer.heartbeat_interval, 2000);
+    let plan = plan_of("set=kafka.consumer.heartbeat_interval:20000");
+    assert_eq!(
+        plan.kafka.as_ref().unwrap().consumer.heartbeat_interval,
+        10_000
+    );
+    assert_eq!(
+        finding(&plan, "kafka.heartbeat_too_long").pin.as_deref(),
+        Some("kafka.consumer.heartbeat_interval")
+    );
+}
+
+#[test]
+fn exactly_once_producer() {
+    let p = plan_of("kafka_eos=1").kafka.unwrap().producer;
+    assert!(p.idempotent);
+    assert_eq!(
+        (p.max_in_flight_requests, p.acks, p.retries),
+        (Some(1), -1, JS_MAX_SAFE_INTEGER)
+    );
+    let p = plan_of("").kafka.unwrap().producer;
+    assert!(!p.idempotent);
+    assert_eq!(p.max_in_flight_requests, None);
+    let plan = plan_of("kafka_eos=1&set=kafka.producer.retries:0");
+    assert_eq!(
+        finding(&plan, "kafka.eos_retries").severity,
+        Severity::Error,
+        "KafkaJS throws on 0 retries"
+    );
+}
+
+#[test]
+fn compression_goes_on_send_for_kafkajs_and_in_the_config_for_confluent() {
+    let p = plan_of("").kafka.unwrap().producer;
+    assert_eq!(
+        (p.compression, p.compression_in_producer_config),
+        (Compression::Gzip, false)
+    );
+    assert!(
+        plan_of("kafka=confluent")
+            .kafka
+            .unwrap()
+            .producer
+            .compression_in_producer_config
+    );
+    assert!(has(
+        &plan_of("kafka_compression=snappy"),
+        "kafka.codec_not_builtin"
+    ));
+    assert!(!has(
+        &plan_of("kafka=confluent&kafka_compression=snappy"),
+        "kafka.codec_not_builtin"
+    ));
+}
+
+#[test]
+fn kafkajs_maintenance_is_noted_with_the_alternative() {
+    let plan = plan_of("");
+    let f = finding(&plan, "kafka.kafkajs_unmaintained");
+    assert_eq!(f.severity, Severity::Info);
+    assert!(f.message.contains("2023") && f.message.contains("@confluentinc/kafka-javascript"));
+    assert!(!has(
+        &plan_of("kafka=confluent"),
+        "kafka.kafkajs_unmaintained"
+    ));
+    assert!(plan_of("kafka=off").kafka.is_none());
+}
+
+#[test]
+fn alert_thresholds_come_from_the_plan() {
+    let a = plan_of("").alerts;
+    assert_eq!((a.utilisation_percent, a.client_wait_seconds), (80, 5));
+    assert_eq!(a.postgres_connections_threshold, 77, "80 % of 100 − 3");
+    assert_eq!(a.redis_clients_threshold, Some(8000));
+    assert_eq!(a.kafka_lag_threshold, Some(1000));
+    assert_eq!(
+        plan_of("set=alerts.kafka_lag:50")
+            .alerts
+            .kafka_lag_threshold,
+        Some(50)
+    );
+    let a = plan_of("redis=off&kafka=off&provider=rds&rds_class=db.t4g.micro").alerts;
+    assert_eq!(
+        (
+            a.redis_clients_threshold,
+            a.kafka_lag_threshold,
+            a.postgres_connections_threshold
+        ),
+        (None, None, 85)
+    );
+}
