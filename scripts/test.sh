@@ -20,6 +20,10 @@ cargo clippy --target wasm32-unknown-unknown --lib --bins --locked -- -D warning
 stage "cargo test (native)"
 cargo test --locked
 
+stage "real programs: PgBouncer 1.18, PostgreSQL, psql, pg, ioredis + redis-server, KafkaJS, tsc, promtool"
+cargo build --locked --bin poolcalc
+node --test --test-concurrency=1 tests/real/
+
 stage "trunk build --release --offline"
 # Where the machine allows it, build inside a network namespace with no network at all: this
 # proves Trunk fetches nothing (no tool download, no version check).

@@ -5,6 +5,7 @@
 //! so they are tested natively and shared by the page (`ui`, wasm only) and the command-line tool.
 
 pub mod calc;
+pub mod render;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -112,6 +112,7 @@ prop_compose! {
         instances in 1u32..=64,
         pgb_host in host(),
         pgb_port in 1u16..=65535,
+        auth_file in "/[a-z0-9_-]{1,12}/[a-z0-9_-]{1,12}\\.txt",
         prisma in select(Prisma::ALL.to_vec()),
         app_cores in 1u32..=512,
         surge in select(Surge::ALL.to_vec()),
@@ -132,7 +133,7 @@ prop_compose! {
     ) -> Inputs {
         Inputs {
             env, preset,
-            pooler: PoolerInputs { kind, version, mode, instances, host: pgb_host, port: pgb_port },
+            pooler: PoolerInputs { kind, version, mode, instances, host: pgb_host, port: pgb_port, auth_file },
             prisma, app_cores, surge,
             redis: RedisInputs { mode: redis_mode, uses, host: redis_host, port: redis_port, db: redis_db, nodes, tls: redis_tls, maxclients },
             kafka: KafkaInputs { client, brokers, eos, compression, ssl: kafka_ssl, sasl },

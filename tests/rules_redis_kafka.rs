@@ -42,20 +42,24 @@ fn redis_maxclients_warns_above_80_percent_and_errors_above_100() {
 
 #[test]
 fn redis_options_follow_the_use() {
-    assert_eq!(plan_of("").redis.unwrap().max_retries_per_request, Some(3));
+    let r = plan_of("").redis.unwrap();
     assert_eq!(
-        plan_of("redis_use=queue")
+        (r.max_retries_per_request, r.queue_workers, r.subscribers),
+        (3, false, false)
+    );
+    let r = plan_of("redis_use=queue,pubsub").redis.unwrap();
+    assert!(
+        r.queue_workers && r.subscribers,
+        "workers and subscribers get their own connections"
+    );
+    assert_eq!(
+        plan_of("set=redis.max_retries_per_request:7")
             .redis
             .unwrap()
             .max_retries_per_request,
-        None
+        7
     );
     let plan = plan_of("redis_use=queue&set=redis.max_retries_per_request:3");
-    assert_eq!(
-        plan.redis.as_ref().unwrap().max_retries_per_request,
-        None,
-        "BullMQ needs null"
-    );
     assert_eq!(
         finding(&plan, "redis.queue_retries").pin.as_deref(),
         Some("redis.max_retries_per_request")

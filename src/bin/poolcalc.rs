@@ -5,6 +5,7 @@
 use std::process::ExitCode;
 
 use poolcalc::calc::{self, query::ARTIFACTS};
+use poolcalc::render::{self, Secrets};
 
 const USAGE: &str = "usage: poolcalc [--json | --artifact NAME] [QUERY]\n\
   QUERY   a share-link query string (with or without '?') or a whole share link\n\
@@ -50,14 +51,24 @@ fn main() -> ExitCode {
         Output::Json => json(&parsed.inputs, &plan),
         Output::Summary => summary(&plan),
         Output::Artifact(name) => {
-            if !ARTIFACTS.contains(&name.as_str()) {
-                return usage(&format!(
-                    "unknown artifact `{name}`: one of {}",
-                    ARTIFACTS.join(", ")
-                ));
+            let secrets = match secrets_from_env() {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            let cx = render::Context {
+                inputs: &parsed.inputs,
+                plan: &plan,
+                secrets: &secrets,
+            };
+            match render::render(&name, &cx) {
+                Some(text) => text,
+                None => {
+                    return usage(&format!(
+                        "unknown artifact `{name}`: one of {}",
+                        ARTIFACTS.join(", ")
+                    ))
+                }
             }
-            eprintln!("poolcalc: artifact `{name}` is not rendered yet");
-            return ExitCode::from(2);
         }
     };
     print!("{text}");
@@ -108,4 +119,20 @@ fn summary(plan: &calc::Plan) -> String {
         s += &format!("{:?} {}: {}\n", f.severity, f.code, f.message);
     }
     s
+}
+
+/// Reads the secrets from POOLCALC_*_PASSWORD (never from arguments, which show up in `ps`).
+fn secrets_from_env() -> Result<Secrets, ExitCode> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    Secrets::new(
+        var("POOLCALC_DB_PASSWORD"),
+        var("POOLCALC_REDIS_PASSWORD"),
+        var("POOLCALC_KAFKA_PASSWORD"),
+    )
+    .map_err(|errors| {
+        for (_, message) in errors {
+            eprintln!("poolcalc: invalid secret: {message}");
+        }
+        ExitCode::from(2)
+    })
 }

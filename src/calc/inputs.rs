@@ -179,6 +179,8 @@ pub struct PoolerInputs {
     pub instances: u32,
     pub host: String,
     pub port: u16,
+    /// Where pgbouncer.ini says userlist.txt lives (`auth_file`).
+    pub auth_file: String,
 }
 
 /// Redis inputs.
@@ -252,6 +254,7 @@ impl Default for Inputs {
                 instances: 1,
                 host: "localhost".into(),
                 port: 6432,
+                auth_file: "/etc/pgbouncer/userlist.txt".into(),
             },
             prisma: Prisma::V6,
             services: default_services(),

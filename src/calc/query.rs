@@ -179,6 +179,7 @@ impl Parser {
             "pgb_instances" => set_num(&mut i.pooler.instances, value, 1, 64),
             "pgb_host" => check_host(value).map(|_| i.pooler.host = value.into()),
             "pgb_port" => set_port(&mut i.pooler.port, value),
+            "pgb_auth_file" => check_path(value).map(|_| i.pooler.auth_file = value.into()),
             "prisma" => set_enum(&mut i.prisma, value),
             "app_cores" => set_num(&mut i.app_cores, value, 1, 512),
             "surge" => set_enum(&mut i.surge, value),
@@ -459,6 +460,7 @@ pub fn write_with_view(inputs: &Inputs, view: &View) -> String {
     o.put("pgb_instances", pg.instances, dp.instances);
     o.put("pgb_host", &pg.host, &dp.host);
     o.put("pgb_port", pg.port, dp.port);
+    o.put("pgb_auth_file", &pg.auth_file, &dp.auth_file);
     o.put("prisma", inputs.prisma, d.prisma);
     if inputs.services != d.services {
         for svc in &inputs.services {

@@ -19,8 +19,12 @@ pub struct RedisPlan {
     /// Σ peak replicas × connections_per_replica × nodes.
     pub total_connections: u64,
     pub maxclients: u32,
-    /// `None` renders as `null` (wait for reconnection forever), which BullMQ workers require.
-    pub max_retries_per_request: Option<u32>,
+    /// For the request-path client: fail a command after this many reconnect attempts.
+    pub max_retries_per_request: u32,
+    /// Queue workers get their own connection with `maxRetriesPerRequest: null` (BullMQ requires it).
+    pub queue_workers: bool,
+    /// Pub/sub subscribers get their own connection (a subscribed connection takes no other commands).
+    pub subscribers: bool,
     /// A number of milliseconds (ioredis calls socket.setKeepAlive(true, keepAlive)); never a boolean.
     pub keep_alive_ms: u32,
     pub connect_timeout_ms: u32,
@@ -94,22 +98,18 @@ pub fn plan_redis(
     }
 
     let pin = pinned_u32(pins, "redis.max_retries_per_request");
-    let max_retries_per_request = if has(RedisUse::Queue) {
-        if let Some(v) = pin {
-            findings.push(
-                Finding::error(
-                    "redis.queue_retries",
-                    format!("maxRetriesPerRequest: {v} breaks queue workers: BullMQ requires maxRetriesPerRequest: null (\"Your redis options maxRetriesPerRequest must be null\"); poolcalc emits null for the worker connection"),
-                    source::BULLMQ_CONNECTIONS,
-                )
-                .pin("redis.max_retries_per_request"),
-            );
-        }
-        None
-    } else {
-        // Fail fast on request paths (the runbook's 3; ioredis' default is 20).
-        Some(pin.unwrap_or(3))
-    };
+    if let (Some(v), true) = (pin, has(RedisUse::Queue)) {
+        findings.push(
+            Finding::error(
+                "redis.queue_retries",
+                format!("maxRetriesPerRequest: {v} breaks queue workers: BullMQ requires maxRetriesPerRequest: null (\"Your redis options maxRetriesPerRequest must be null\"); poolcalc keeps {v} for the request-path client and gives workers their own connection with null"),
+                source::BULLMQ_CONNECTIONS,
+            )
+            .pin("redis.max_retries_per_request"),
+        );
+    }
+    // Fail fast on request paths (the runbook's 3; ioredis' default is 20).
+    let max_retries_per_request = pin.unwrap_or(3);
 
     Some(RedisPlan {
         mode: r.mode,
@@ -118,6 +118,8 @@ pub fn plan_redis(
         total_connections,
         maxclients: r.maxclients,
         max_retries_per_request,
+        queue_workers: has(RedisUse::Queue),
+        subscribers: has(RedisUse::PubSub),
         keep_alive_ms: 30_000,
         connect_timeout_ms: 10_000,
         enable_offline_queue: true,

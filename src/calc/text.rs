@@ -54,6 +54,18 @@ pub fn check_service_name(s: &str) -> Result<(), String> {
         .ok_or_else(|| "a name matching [a-z][a-z0-9-]{0,39}".into())
 }
 
+/// File paths written into pgbouncer.ini: absolute, `[A-Za-z0-9_./-]`, at most 255 characters, no `..`.
+pub fn check_path(s: &str) -> Result<(), String> {
+    let ok = s.starts_with('/')
+        && s.len() <= 255
+        && !s.split('/').any(|part| part == "..")
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'-'));
+    ok.then_some(()).ok_or_else(|| {
+        "an absolute path of letters, digits, `_`, `.`, `/` and `-`, at most 255 characters".into()
+    })
+}
+
 /// Percent-decodes a query component (`+` is a space). Malformed escapes are an error, never
 /// passed through.
 pub fn percent_decode(s: &str) -> Result<String, String> {

@@ -1,0 +1,165 @@
+//! The command-line tool: JSON plan, artifacts byte for byte, exit codes, secrets from the environment.
+
+use std::process::Command;
+
+use poolcalc::calc;
+use poolcalc::render::{self, Context, Secrets};
+
+fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_poolcalc"));
+    cmd.args(args).env_remove("POOLCALC_DB_PASSWORD");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run poolcalc");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn json_plan_fits_or_exits_3_with_what_would_fit() {
+    let (code, out, _) = run(
+        &[
+            "--json",
+            "env=prod-high&svc=wallet-service:6&svc=agent-core:4&db_max_conn=100",
+        ],
+        &[],
+    );
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let (total, usable) = (
+        plan["budget"]["fleet_total"].as_u64().unwrap(),
+        plan["budget"]["usable"].as_u64().unwrap(),
+    );
+    assert!(total <= usable, "{total} > {usable}");
+    assert_eq!(code, 0);
+    for key in [
+        "name",
+        "replicas",
+        "connection_limit",
+        "pool_timeout",
+        "connect_timeout",
+    ] {
+        assert!(plan["services"][0].get(key).is_some(), "services[].{key}");
+    }
+    assert!(plan["budget"]["target_active"].is_u64());
+
+    let (code, out, _) = run(&["--json", "svc=a:200&surge=none"], &[]);
+    assert_eq!(code, 3);
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let over = plan["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "budget.over")
+        .unwrap();
+    assert_eq!(over["severity"], "error");
+    assert!(over["message"].as_str().unwrap().contains("at least 208"));
+    assert!(over["source"].as_str().unwrap().starts_with("https://"));
+}
+
+#[test]
+fn runbook_preset_lists_its_mistakes() {
+    let (code, out, _) = run(&["--json", "preset=runbook"], &[]);
+    assert_eq!(code, 3);
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let codes: Vec<&str> = plan["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    for c in [
+        "budget.over",
+        "runbook.core_table",
+        "kafka.compression_on_producer",
+        "kafka.eos_in_flight",
+        "kafka.eos_retries",
+    ] {
+        assert!(codes.contains(&c), "{c} in {codes:?}");
+    }
+}
+
+#[test]
+fn pgbouncer_section_in_json() {
+    let (_, out, _) = run(&["--json", "?pooler=pgbouncer"], &[]);
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for key in [
+        "default_pool_size",
+        "reserve_pool_size",
+        "max_client_conn",
+        "max_db_connections",
+    ] {
+        assert!(plan["pgbouncer"][key].is_u64(), "pgbouncer.{key}");
+    }
+}
+
+#[test]
+fn invalid_input_exits_2_naming_each_parameter() {
+    let (code, out, err) = run(&["--json", "env=nope&db_cores=0"], &[]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("env=nope") && err.contains("`dev`"), "{err}");
+    assert!(
+        err.contains("db_cores=0") && err.contains("from 1 to 512"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["--artifact", "nginx.conf", ""], &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown artifact"));
+}
+
+#[test]
+fn artifacts_are_byte_for_byte_the_renderer_output_with_secrets_from_the_environment() {
+    let query = "pooler=pgbouncer&pgb_version=1.18";
+    let password = "s3cr\"t p@ss";
+    for artifact in calc::query::ARTIFACTS {
+        let (code, out, _) = run(
+            &["--artifact", artifact, query],
+            &[("POOLCALC_DB_PASSWORD", password)],
+        );
+        assert_eq!(code, 0, "{artifact}");
+        let parsed = calc::parse(query);
+        let plan = calc::plan(&parsed.inputs);
+        let secrets = Secrets::new(Some(password.into()), None, None).unwrap();
+        let want = render::render(
+            artifact,
+            &Context {
+                inputs: &parsed.inputs,
+                plan: &plan,
+                secrets: &secrets,
+            },
+        )
+        .unwrap();
+        assert_eq!(out, want, "{artifact}");
+    }
+    let (_, userlist, _) = run(
+        &["--artifact", "userlist.txt", query],
+        &[("POOLCALC_DB_PASSWORD", password)],
+    );
+    assert!(
+        userlist.contains("\"app\" \"s3cr\"\"t p@ss\""),
+        "{userlist}"
+    );
+    let (code, _, err) = run(
+        &["--artifact", "env", query],
+        &[("POOLCALC_DB_PASSWORD", "a\nb")],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("db_password"), "{err}");
+}
+
+#[test]
+fn a_whole_share_link_is_accepted() {
+    let (code, out, _) = run(
+        &[
+            "--json",
+            "https://docs.example.test/poolcalc/?v=1&env=dev#x",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("\"query\": \"v=1&env=dev\""), "{out}");
+}

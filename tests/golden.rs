@@ -1,0 +1,63 @@
+//! Golden files: every artifact of each scenario, byte for byte. Any change fails the test.
+//! To change them on purpose: `UPDATE_GOLDEN=1 cargo test --test golden`, then review the diff
+//! under tests/golden/ before committing it.
+
+use std::fs;
+use std::path::PathBuf;
+
+use poolcalc::calc::{self, query::ARTIFACTS};
+use poolcalc::render::{self, Context, Secrets};
+
+/// (directory, query, database password typed in)
+const SCENARIOS: &[(&str, &str, Option<&str>)] = &[
+    ("default", "", None),
+    ("runbook", "preset=runbook", None),
+    ("runbook-pgbouncer-1.18", "preset=runbook&pooler=pgbouncer&pgb_version=1.18&db_schema=billing", None),
+    ("pgbouncer-1.25-eos", "env=prod-high&pooler=pgbouncer&pgb_version=1.25&pgb_instances=3&db_cores=16&db_max_conn=400&kafka_eos=1&kafka_sasl=scram-sha-256&kafka_ssl=1", None),
+    ("prisma7-cluster-confluent", "prisma=7&pooler=pgbouncer&redis=cluster&redis_nodes=10.0.0.1:7000,10.0.0.2:7000,10.0.0.3:7000&kafka=confluent&db_schema=billing&svc=api:6:write-heavy&svc=worker:3:read-heavy", None),
+    ("supabase-supavisor", "provider=supabase&supabase_tier=small&pooler=supavisor&pgb_host=aws-0-eu-west-1.pooler.supabase.com&pgb_port=6543&db_user=postgres.abcdefgh&redis_use=cache,queue,pubsub&kafka=off", None),
+    ("rds-typed-password", "provider=rds&rds_class=db.r6g.large&env=staging&surge=bluegreen&redis=off&kafka=off&pooler=pgbouncer&pgb_version=1.21", Some("p@$$w0rd/:?#\"'")),
+];
+
+fn golden_dir(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
+}
+
+#[test]
+fn artifacts_match_their_golden_files() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut mismatches = Vec::new();
+    for (name, query, password) in SCENARIOS {
+        let parsed = calc::parse(query);
+        assert!(parsed.errors.is_empty(), "{name}: {:?}", parsed.errors);
+        let plan = calc::plan(&parsed.inputs);
+        let secrets = Secrets::new(password.map(String::from), None, None).expect("valid secret");
+        let cx = Context {
+            inputs: &parsed.inputs,
+            plan: &plan,
+            secrets: &secrets,
+        };
+        let dir = golden_dir(name);
+        for artifact in ARTIFACTS {
+            let text = render::render(artifact, &cx).expect("known artifact");
+            let path = dir.join(artifact);
+            if update {
+                fs::create_dir_all(&dir).unwrap();
+                fs::write(&path, &text).unwrap();
+                continue;
+            }
+            match fs::read_to_string(&path) {
+                Ok(want) if want == text => {}
+                Ok(_) => mismatches.push(format!("{} differs", path.display())),
+                Err(_) => mismatches.push(format!("{} is missing", path.display())),
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "golden files differ (UPDATE_GOLDEN=1 cargo test --test golden to accept on purpose):\n{}",
+        mismatches.join("\n")
+    );
+}

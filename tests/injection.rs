@@ -1,0 +1,215 @@
+//! Injection corpus: hostile text in every text parameter and secret is either rejected with a
+//! message naming the field, or escaped so that it stays inert in every artifact.
+
+use poolcalc::calc::{self, query::ARTIFACTS, text::percent_encode_query};
+use poolcalc::render::{self, Context, Secrets};
+
+const CORPUS: &[&str] = &[
+    "app\nauth_type = trust",
+    "app\r\n[pgbouncer]",
+    "%include /etc/passwd",
+    "x'y",
+    "x\"y",
+    "#comment",
+    ";comment",
+    "ünïcödé",
+    "<script>alert(1)</script>",
+    "\"><img src=x onerror=alert(1)>",
+    "a b",
+    "$(touch /tmp/pwned)",
+    "${HOME}",
+    "x\u{0}y",
+    "x\u{2028}y",
+];
+
+/// Every text parameter whose value reaches an output file, and how to place a value in it.
+const TEXT_PARAMS: &[(&str, &str)] = &[
+    ("db_host", "{}"),
+    ("db_name", "{}"),
+    ("db_user", "{}"),
+    ("db_schema", "{}"),
+    ("pgb_host", "{}"),
+    ("pgb_auth_file", "{}"),
+    ("redis_host", "{}"),
+    ("redis_nodes", "{}:7000"),
+    ("kafka_brokers", "{}:9092"),
+    ("svc", "{}:2"),
+    ("set", "{}.connection_limit:3"),
+    ("rds_class", "{}"),
+];
+
+#[test]
+fn hostile_text_parameters_are_rejected_by_name() {
+    let long = "a".repeat(300);
+    let mut corpus: Vec<&str> = CORPUS.to_vec();
+    corpus.push(&long);
+    for (param, shape) in TEXT_PARAMS {
+        for bad in &corpus {
+            let value = shape.replace("{}", bad);
+            let query = format!("{param}={}", percent_encode_query(&value));
+            let parsed = calc::parse(&query);
+            assert_eq!(
+                parsed.errors.len(),
+                1,
+                "{param}={value:?} must be rejected: {:?}",
+                parsed.errors
+            );
+            assert_eq!(parsed.errors[0].param, *param);
+            assert!(!parsed.errors[0].message.is_empty());
+            assert_eq!(parsed.inputs.pins, vec![], "nothing of it is kept");
+        }
+    }
+}
+
+#[test]
+fn secrets_with_control_characters_are_rejected_by_name() {
+    for bad in [
+        "pw\nauth_type = trust",
+        "pw\r",
+        "pw\u{0}",
+        "pw\t",
+        "pw\u{2028}",
+    ] {
+        let err = Secrets::new(Some(bad.into()), Some(bad.into()), Some(bad.into())).unwrap_err();
+        let fields: Vec<&str> = err.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["db_password", "redis_password", "kafka_password"]);
+        assert!(err[0].1.contains("control character"), "{}", err[0].1);
+    }
+    assert!(
+        Secrets::new(Some("x".repeat(2048)), None, None).is_err(),
+        "longer than PgBouncer's limit"
+    );
+}
+
+/// Reads back a userlist.txt line the way PgBouncer does: two `"…"` fields with `""` for `"`.
+fn userlist_fields(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '"' {
+            continue;
+        }
+        let mut field = String::new();
+        loop {
+            match chars.next() {
+                Some('"') if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                Some('"') | None => break,
+                Some(c) => field.push(c),
+            }
+        }
+        fields.push(field);
+    }
+    fields
+}
+
+fn percent_decode(s: &str) -> String {
+    calc::text::percent_decode(&s.replace('+', "%2B")).unwrap()
+}
+
+#[test]
+fn hostile_secrets_stay_inert_in_every_artifact() {
+    let query = "pooler=pgbouncer&redis_use=cache,queue&kafka_sasl=plain&prisma=7";
+    let parsed = calc::parse(query);
+    let plan = calc::plan(&parsed.inputs);
+    for pw in CORPUS
+        .iter()
+        .filter(|s| Secrets::new(Some(s.to_string()), None, None).is_ok())
+    {
+        let secrets = Secrets::new(
+            Some(pw.to_string()),
+            Some(pw.to_string()),
+            Some(pw.to_string()),
+        )
+        .unwrap();
+        let cx = Context {
+            inputs: &parsed.inputs,
+            plan: &plan,
+            secrets: &secrets,
+        };
+        for artifact in ARTIFACTS {
+            let text = render::render(artifact, &cx).unwrap();
+            assert!(
+                !text
+                    .lines()
+                    .any(|l| l.trim_start().starts_with("auth_type = trust")),
+                "{artifact}"
+            );
+            assert!(
+                !text.lines().any(|l| l.starts_with("%include")),
+                "{artifact}: {pw:?}"
+            );
+            // .env and userlist.txt hold the typed secret verbatim by design (checked below); code
+            // and YAML must carry it escaped.
+            if !matches!(*artifact, "env" | "userlist.txt") {
+                assert!(
+                    !text.contains("<script>") && !text.contains("<img"),
+                    "{artifact} carries raw markup for {pw:?}"
+                );
+            }
+            assert!(!text.contains('\u{2028}'), "{artifact}");
+        }
+        // userlist.txt reads back to exactly the password.
+        let userlist = render::render("userlist.txt", &cx).unwrap();
+        let line = userlist.lines().find(|l| l.starts_with('"')).unwrap();
+        assert_eq!(userlist_fields(line), ["app".to_string(), pw.to_string()]);
+        // .env: a single-quoted literal that reads back exactly, or a note to use the secret store.
+        let env = render::render("env", &cx).unwrap();
+        let line = env.lines().find(|l| l.contains("REDIS_PASSWORD")).unwrap();
+        match line.strip_prefix("REDIS_PASSWORD='") {
+            Some(rest) => assert_eq!(rest.strip_suffix('\'').unwrap(), *pw),
+            None => assert!(
+                line.starts_with("# REDIS_PASSWORD") && pw.contains('\''),
+                "{line}"
+            ),
+        }
+        // The URL's password decodes to exactly the password.
+        let url = render::render("database-url", &cx).unwrap();
+        let userinfo = url
+            .trim()
+            .strip_prefix("postgresql://")
+            .unwrap()
+            .split('@')
+            .next()
+            .unwrap();
+        let (_, encoded) = userinfo.split_once(':').unwrap();
+        assert!(
+            encoded
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)),
+            "{encoded}"
+        );
+        assert_eq!(percent_decode(encoded), *pw);
+    }
+}
+
+#[test]
+fn every_artifact_is_free_of_control_characters() {
+    for query in [
+        "",
+        "preset=runbook",
+        "pooler=pgbouncer&prisma=7&redis=cluster&redis_nodes=a:1&kafka=confluent&kafka_sasl=plain",
+    ] {
+        let parsed = calc::parse(query);
+        let plan = calc::plan(&parsed.inputs);
+        let secrets = Secrets::default();
+        let cx = Context {
+            inputs: &parsed.inputs,
+            plan: &plan,
+            secrets: &secrets,
+        };
+        for artifact in ARTIFACTS {
+            let text = render::render(artifact, &cx).unwrap();
+            assert!(
+                text.chars().all(|c| c == '\n' || !c.is_control()),
+                "{query}: {artifact}"
+            );
+            assert!(
+                text.ends_with('\n'),
+                "{query}: {artifact} ends with a newline"
+            );
+        }
+    }
+}

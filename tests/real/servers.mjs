@@ -1,0 +1,174 @@
+// Real servers for the artifact tests: PostgreSQL, PgBouncer and Redis from Debian, each bound to
+// 127.0.0.1 on a free port in a temporary directory, started and stopped by the tests themselves.
+// PostgreSQL and PgBouncer refuse to run as root, so as root they run as the `postgres` user.
+import { execFileSync, spawn } from "node:child_process";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const asRoot = process.getuid?.() === 0;
+
+/** A TCP port nobody listens on right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once something accepts TCP connections on the port (or rejects after `ms`). */
+export async function waitForPort(port, ms = 15000, why = () => "") {
+  const end = Date.now() + ms;
+  for (;;) {
+    const ok = await new Promise((r) => {
+      const s = connect(port, "127.0.0.1", () => {
+        s.end();
+        r(true);
+      });
+      s.on("error", () => r(false));
+    });
+    if (ok) return;
+    if (Date.now() > end) throw new Error(`nothing listens on 127.0.0.1:${port} after ${ms} ms ${why()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A temporary directory the server user can write. */
+export function serverDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (asRoot) execFileSync("chown", ["postgres:postgres", dir]);
+  return dir;
+}
+
+/** Writes a file the server user can read (mode 0600, as userlist.txt should be). */
+export function writeServerFile(path, text) {
+  writeFileSync(path, text, { mode: 0o600 });
+  if (asRoot) chownSync(path, ...uidGid("postgres"));
+}
+
+function uidGid(user) {
+  const id = (flag) => Number(execFileSync("id", [flag, user]).toString().trim());
+  return [id("-u"), id("-g")];
+}
+
+function asServerUser(cmd, args) {
+  return asRoot ? ["runuser", ["-u", "postgres", "--", cmd, ...args]] : [cmd, args];
+}
+
+function pgBin(name) {
+  const root = "/usr/lib/postgresql";
+  const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
+  for (const v of versions) {
+    const p = join(root, v, "bin", name);
+    if (existsSync(p)) return p;
+  }
+  throw new Error(`no ${name} under ${root}`);
+}
+
+/** Escapes a SQL string literal (standard_conforming_strings is on). */
+export const sqlLiteral = (s) => `'${s.replaceAll("'", "''")}'`;
+/** Quotes an SQL identifier. */
+export const sqlIdent = (s) => `"${s.replaceAll('"', '""')}"`;
+
+/** Starts PostgreSQL with a login role and a database owned by it. */
+export async function startPostgres({ user, password, database, maxConnections = 100 }) {
+  const dir = serverDir("poolcalc-pg-");
+  const data = join(dir, "data");
+  const run = (cmd, args) => {
+    const [c, a] = asServerUser(cmd, args);
+    return execFileSync(c, a, { stdio: ["ignore", "pipe", "pipe"] }).toString();
+  };
+  run(pgBin("initdb"), ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync"]);
+  const port = await freePort();
+  const opts = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c max_connections=${maxConnections} -c fsync=off`;
+  run(pgBin("pg_ctl"), ["-D", data, "-o", opts, "-l", join(dir, "log"), "-w", "start"]);
+  const psqlAdmin = (sql) => run("psql", ["-h", dir, "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-At", "-c", sql]);
+  psqlAdmin(`CREATE ROLE ${sqlIdent(user)} LOGIN PASSWORD ${sqlLiteral(password)}`);
+  psqlAdmin(`CREATE DATABASE ${sqlIdent(database)} OWNER ${sqlIdent(user)}`);
+  return {
+    port,
+    dir,
+    psqlAdmin,
+    stop() {
+      try {
+        run(pgBin("pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** Starts a long-running server process; `stop()` ends it. Output is kept for error messages. */
+function startProcess(cmd, args, port, { serverUser = true } = {}) {
+  const [c, a] = serverUser ? asServerUser(cmd, args) : [cmd, args];
+  const child = spawn(c, a, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const exited = new Promise((r) => child.on("exit", (code) => r(code)));
+  return {
+    child,
+    output: () => output,
+    exited,
+    async ready() {
+      await Promise.race([
+        waitForPort(port, 15000, () => output),
+        exited.then((code) => {
+          throw new Error(`${cmd} exited with ${code}:\n${output}`);
+        }),
+      ]);
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        // runuser forwards the signal to the server.
+        child.kill("SIGTERM");
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
+    },
+  };
+}
+
+/** Starts PgBouncer with a config file; rejects with its log if it refuses the file. */
+export async function startPgbouncer(iniPath, port) {
+  const p = startProcess("pgbouncer", [iniPath], port);
+  await p.ready();
+  return p;
+}
+
+/** Runs PgBouncer on a config and returns how it ended (for files that must be refused). */
+export function pgbouncerExit(iniPath) {
+  const [c, a] = asServerUser("pgbouncer", ["-v", iniPath]);
+  return new Promise((resolve) => {
+    const child = spawn(c, a, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const timer = setTimeout(() => child.kill("SIGTERM"), 5000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output: out });
+    });
+  });
+}
+
+/** Starts redis-server with no persistence. */
+export async function startRedis() {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "poolcalc-redis-"));
+  const p = startProcess("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], port, { serverUser: false });
+  await p.ready();
+  return {
+    port,
+    async stop() {
+      await p.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
