@@ -134,83 +134,11 @@ impl Parser {
         if SECRET_PARAMS.contains(&key) {
             return self.error(key, "(hidden)", "secrets are never read from a link: type them into the page, or set POOLCALC_*_PASSWORD for the CLI");
         }
-        let i = &mut self.inputs;
-        let r: Result<(), String> = match key {
-            "v" => (value == "1")
-                .then_some(())
-                .ok_or_else(|| "the link schema version: `1`".into()),
-            "env" => set_enum(&mut i.env, value),
-            "preset" => {
-                set_enum(&mut Preset::Runbook, value).map(|_| i.preset = Some(Preset::Runbook))
-            }
-            "provider" => set_enum(&mut i.db.provider, value),
-            "db_cores" => set_num(&mut i.db.cores, value, 1, 512),
-            "db_storage" => set_enum(&mut i.db.storage, value),
-            "db_spindles" => set_num(&mut i.db.spindles, value, 0, 128),
-            "db_max_conn" => set_num(&mut i.db.max_connections, value, 1, 262_143),
-            "db_reserved" => set_num(&mut i.db.reserved, value, 0, 1000),
-            "rds_class" => match rds_class(value) {
-                Some(c) => {
-                    i.db.rds_class = Some(c.name.to_string());
-                    Ok(())
-                }
-                None => Err(format!(
-                    "one of {}",
-                    RDS_CLASSES
-                        .iter()
-                        .map(|c| c.name)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            },
-            "supabase_tier" => set_enum::<SupabaseTier>(&mut i.db.supabase_tier, value),
-            "headroom" => set_num(&mut i.db.headroom, value, 0, 1000),
-            "db_host" => check_host(value).map(|_| i.db.host = value.into()),
-            "db_port" => set_port(&mut i.db.port, value),
-            "db_name" => check_db_name(value).map(|_| i.db.name = value.into()),
-            "db_user" => check_db_user(value).map(|_| i.db.user = value.into()),
-            "db_schema" => check_schema(value).map(|_| i.db.schema = Some(value.into())),
-            "sslmode" => set_enum(&mut i.db.sslmode, value),
-            "pooler" => set_enum(&mut i.pooler.kind, value),
-            "pgb_version" => PgbVersion::from_str(value)
-                .map(|v| i.pooler.version = v)
-                .map_err(|_| "`1.18` … `1.25`".into()),
-            "pgb_mode" => set_enum(&mut i.pooler.mode, value),
-            "pgb_instances" => set_num(&mut i.pooler.instances, value, 1, 64),
-            "pgb_host" => check_host(value).map(|_| i.pooler.host = value.into()),
-            "pgb_port" => set_port(&mut i.pooler.port, value),
-            "pgb_auth_file" => check_path(value).map(|_| i.pooler.auth_file = value.into()),
-            "prisma" => set_enum(&mut i.prisma, value),
-            "app_cores" => set_num(&mut i.app_cores, value, 1, 512),
-            "surge" => set_enum(&mut i.surge, value),
-            "redis" => set_enum(&mut i.redis.mode, value),
-            "redis_use" => parse_uses(value).map(|u| i.redis.uses = u),
-            "redis_host" => check_host(value).map(|_| i.redis.host = value.into()),
-            "redis_port" => set_port(&mut i.redis.port, value),
-            "redis_db" => set_num(&mut i.redis.db, value, 0, 255),
-            "redis_nodes" => parse_hosts(value).map(|h| i.redis.nodes = h),
-            "redis_tls" => set_flag(&mut i.redis.tls, value),
-            "redis_maxclients" => set_num(&mut i.redis.maxclients, value, 1, 10_000_000),
-            "kafka" => set_enum(&mut i.kafka.client, value),
-            "kafka_brokers" => parse_hosts(value).map(|h| i.kafka.brokers = h),
-            "kafka_eos" => set_flag(&mut i.kafka.eos, value),
-            "kafka_compression" => set_enum(&mut i.kafka.compression, value),
-            "kafka_ssl" => set_flag(&mut i.kafka.ssl, value),
-            "kafka_sasl" => set_enum(&mut i.kafka.sasl, value),
+        let r = match key {
             "svc" => self.service(value),
             "set" => self.pin(value),
-            "embed" => (value == "1")
-                .then(|| self.view.embed = true)
-                .ok_or_else(|| "`1`".into()),
-            "block" => ARTIFACTS
-                .iter()
-                .find(|a| **a == value)
-                .map(|a| self.view.block = Some(a.to_string()))
-                .ok_or_else(|| format!("one of {}", ARTIFACTS.join(", "))),
-            "theme" => Theme::from_str(value)
-                .map(|t| self.view.theme = Some(t))
-                .map_err(|_| Theme::allowed()),
-            _ => Err("unknown parameter".into()),
+            "embed" | "block" | "theme" => apply_view(&mut self.view, key, value),
+            _ => apply(&mut self.inputs, key, value),
         };
         if let Err(message) = r {
             self.error(key, value, &message);
@@ -294,6 +222,216 @@ impl Parser {
             view: self.view,
             errors: self.errors,
         }
+    }
+}
+
+/// The single-valued input parameters, in the order the share-link contract lists them. `svc`
+/// and `set` are written after `prisma` and `surge` respectively (see `write_with_view`).
+pub const SCALAR_PARAMS: &[&str] = &[
+    "env",
+    "preset",
+    "provider",
+    "db_cores",
+    "db_storage",
+    "db_spindles",
+    "db_max_conn",
+    "db_reserved",
+    "rds_class",
+    "supabase_tier",
+    "headroom",
+    "db_host",
+    "db_port",
+    "db_name",
+    "db_user",
+    "db_schema",
+    "sslmode",
+    "pooler",
+    "pgb_version",
+    "pgb_mode",
+    "pgb_instances",
+    "pgb_host",
+    "pgb_port",
+    "pgb_auth_file",
+    "prisma",
+    "app_cores",
+    "surge",
+    "redis",
+    "redis_use",
+    "redis_host",
+    "redis_port",
+    "redis_db",
+    "redis_nodes",
+    "redis_tls",
+    "redis_maxclients",
+    "kafka",
+    "kafka_brokers",
+    "kafka_eos",
+    "kafka_compression",
+    "kafka_ssl",
+    "kafka_sasl",
+];
+
+/// Sets one single-valued parameter from its text form, or says what is allowed. The page's
+/// form uses it too, so a field and a link accept and refuse exactly the same text.
+pub fn apply(i: &mut Inputs, key: &str, value: &str) -> Result<(), String> {
+    match key {
+        "v" => (value == "1")
+            .then_some(())
+            .ok_or_else(|| "the link schema version: `1`".into()),
+        "env" => set_enum(&mut i.env, value),
+        "preset" => match value {
+            "" | "none" => {
+                i.preset = None;
+                Ok(())
+            }
+            _ => Preset::from_str(value)
+                .map(|p| i.preset = Some(p))
+                .map_err(|_| Preset::allowed()),
+        },
+        "provider" => set_enum(&mut i.db.provider, value),
+        "db_cores" => set_num(&mut i.db.cores, value, 1, 512),
+        "db_storage" => set_enum(&mut i.db.storage, value),
+        "db_spindles" => set_num(&mut i.db.spindles, value, 0, 128),
+        "db_max_conn" => set_num(&mut i.db.max_connections, value, 1, 262_143),
+        "db_reserved" => set_num(&mut i.db.reserved, value, 0, 1000),
+        "rds_class" if value.is_empty() || value == "custom" => {
+            i.db.rds_class = None;
+            Ok(())
+        }
+        "rds_class" => match rds_class(value) {
+            Some(c) => {
+                i.db.rds_class = Some(c.name.to_string());
+                Ok(())
+            }
+            None => Err(format!(
+                "one of {}",
+                RDS_CLASSES
+                    .iter()
+                    .map(|c| c.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        },
+        "supabase_tier" => set_enum::<SupabaseTier>(&mut i.db.supabase_tier, value),
+        "headroom" => set_num(&mut i.db.headroom, value, 0, 1000),
+        "db_host" => check_host(value).map(|_| i.db.host = value.into()),
+        "db_port" => set_port(&mut i.db.port, value),
+        "db_name" => check_db_name(value).map(|_| i.db.name = value.into()),
+        "db_user" => check_db_user(value).map(|_| i.db.user = value.into()),
+        "db_schema" if value.is_empty() => {
+            i.db.schema = None;
+            Ok(())
+        }
+        "db_schema" => check_schema(value).map(|_| i.db.schema = Some(value.into())),
+        "sslmode" => set_enum(&mut i.db.sslmode, value),
+        "pooler" => set_enum(&mut i.pooler.kind, value),
+        "pgb_version" => PgbVersion::from_str(value)
+            .map(|v| i.pooler.version = v)
+            .map_err(|_| "`1.18` … `1.25`".into()),
+        "pgb_mode" => set_enum(&mut i.pooler.mode, value),
+        "pgb_instances" => set_num(&mut i.pooler.instances, value, 1, 64),
+        "pgb_host" => check_host(value).map(|_| i.pooler.host = value.into()),
+        "pgb_port" => set_port(&mut i.pooler.port, value),
+        "pgb_auth_file" => check_path(value).map(|_| i.pooler.auth_file = value.into()),
+        "prisma" => set_enum(&mut i.prisma, value),
+        "app_cores" => set_num(&mut i.app_cores, value, 1, 512),
+        "surge" => set_enum(&mut i.surge, value),
+        "redis" => set_enum(&mut i.redis.mode, value),
+        "redis_use" => parse_uses(value).map(|u| i.redis.uses = u),
+        "redis_host" => check_host(value).map(|_| i.redis.host = value.into()),
+        "redis_port" => set_port(&mut i.redis.port, value),
+        "redis_db" => set_num(&mut i.redis.db, value, 0, 255),
+        "redis_nodes" if value.is_empty() => {
+            i.redis.nodes.clear();
+            Ok(())
+        }
+        "redis_nodes" => parse_hosts(value).map(|h| i.redis.nodes = h),
+        "redis_tls" => set_flag(&mut i.redis.tls, value),
+        "redis_maxclients" => set_num(&mut i.redis.maxclients, value, 1, 10_000_000),
+        "kafka" => set_enum(&mut i.kafka.client, value),
+        "kafka_brokers" => parse_hosts(value).map(|h| i.kafka.brokers = h),
+        "kafka_eos" => set_flag(&mut i.kafka.eos, value),
+        "kafka_compression" => set_enum(&mut i.kafka.compression, value),
+        "kafka_ssl" => set_flag(&mut i.kafka.ssl, value),
+        "kafka_sasl" => set_enum(&mut i.kafka.sasl, value),
+        _ => Err("unknown parameter".into()),
+    }
+}
+
+/// The text form of one single-valued parameter (empty for an unset optional one).
+pub fn param_value(i: &Inputs, key: &str) -> String {
+    let hosts = |v: &[HostPort]| {
+        v.iter()
+            .map(|h| h.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    match key {
+        "env" => i.env.to_string(),
+        "preset" => i.preset.map(|p| p.to_string()).unwrap_or_default(),
+        "provider" => i.db.provider.to_string(),
+        "db_cores" => i.db.cores.to_string(),
+        "db_storage" => i.db.storage.to_string(),
+        "db_spindles" => i.db.spindles.to_string(),
+        "db_max_conn" => i.db.max_connections.to_string(),
+        "db_reserved" => i.db.reserved.to_string(),
+        "rds_class" => opt(&i.db.rds_class),
+        "supabase_tier" => i.db.supabase_tier.to_string(),
+        "headroom" => i.db.headroom.to_string(),
+        "db_host" => i.db.host.clone(),
+        "db_port" => i.db.port.to_string(),
+        "db_name" => i.db.name.clone(),
+        "db_user" => i.db.user.clone(),
+        "db_schema" => opt(&i.db.schema),
+        "sslmode" => i.db.sslmode.to_string(),
+        "pooler" => i.pooler.kind.to_string(),
+        "pgb_version" => i.pooler.version.to_string(),
+        "pgb_mode" => i.pooler.mode.to_string(),
+        "pgb_instances" => i.pooler.instances.to_string(),
+        "pgb_host" => i.pooler.host.clone(),
+        "pgb_port" => i.pooler.port.to_string(),
+        "pgb_auth_file" => i.pooler.auth_file.clone(),
+        "prisma" => i.prisma.to_string(),
+        "app_cores" => i.app_cores.to_string(),
+        "surge" => i.surge.to_string(),
+        "redis" => i.redis.mode.to_string(),
+        "redis_use" => i
+            .redis
+            .uses
+            .iter()
+            .map(|u| u.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        "redis_host" => i.redis.host.clone(),
+        "redis_port" => i.redis.port.to_string(),
+        "redis_db" => i.redis.db.to_string(),
+        "redis_nodes" => hosts(&i.redis.nodes),
+        "redis_tls" => u8::from(i.redis.tls).to_string(),
+        "redis_maxclients" => i.redis.maxclients.to_string(),
+        "kafka" => i.kafka.client.to_string(),
+        "kafka_brokers" => hosts(&i.kafka.brokers),
+        "kafka_eos" => u8::from(i.kafka.eos).to_string(),
+        "kafka_compression" => i.kafka.compression.to_string(),
+        "kafka_ssl" => u8::from(i.kafka.ssl).to_string(),
+        "kafka_sasl" => i.kafka.sasl.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn apply_view(view: &mut View, key: &str, value: &str) -> Result<(), String> {
+    match key {
+        "embed" => (value == "1")
+            .then(|| view.embed = true)
+            .ok_or_else(|| "`1`".into()),
+        "block" => ARTIFACTS
+            .iter()
+            .find(|a| **a == value)
+            .map(|a| view.block = Some(a.to_string()))
+            .ok_or_else(|| format!("one of {}", ARTIFACTS.join(", "))),
+        _ => Theme::from_str(value)
+            .map(|t| view.theme = Some(t))
+            .map_err(|_| Theme::allowed()),
     }
 }
 
@@ -402,99 +540,37 @@ pub fn write(inputs: &Inputs) -> String {
     write_with_view(inputs, &View::default())
 }
 
-/// The query being written: parameters in order, defaults left out.
-struct Out(Vec<(&'static str, String)>);
-
-impl Out {
-    fn put(&mut self, key: &'static str, value: impl ToString, default: impl ToString) {
-        let value = value.to_string();
-        if value != default.to_string() {
-            self.0.push((key, value));
-        }
-    }
-}
-
-fn join_hosts(v: &[HostPort]) -> String {
-    v.iter()
-        .map(|h| h.to_string())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-fn join_uses(v: &[RedisUse]) -> String {
-    v.iter().map(|u| u.as_str()).collect::<Vec<_>>().join(",")
-}
-
-fn opt(v: &Option<impl ToString>) -> String {
-    v.as_ref().map(|v| v.to_string()).unwrap_or_default()
-}
-
 /// Like [`write`], followed by the page-only parameters.
 pub fn write_with_view(inputs: &Inputs, view: &View) -> String {
     let d = Inputs::default();
-    let (db, dd) = (&inputs.db, &d.db);
-    let (pg, dp) = (&inputs.pooler, &d.pooler);
-    let (r, dr) = (&inputs.redis, &d.redis);
-    let (k, dk) = (&inputs.kafka, &d.kafka);
-    let mut o = Out(vec![("v", "1".into())]);
-    o.put("env", inputs.env, d.env);
-    o.put("preset", opt(&inputs.preset), "");
-    o.put("provider", db.provider, dd.provider);
-    o.put("db_cores", db.cores, dd.cores);
-    o.put("db_storage", db.storage, dd.storage);
-    o.put("db_spindles", db.spindles, dd.spindles);
-    o.put("db_max_conn", db.max_connections, dd.max_connections);
-    o.put("db_reserved", db.reserved, dd.reserved);
-    o.put("rds_class", opt(&db.rds_class), "");
-    o.put("supabase_tier", db.supabase_tier, dd.supabase_tier);
-    o.put("headroom", db.headroom, dd.headroom);
-    o.put("db_host", &db.host, &dd.host);
-    o.put("db_port", db.port, dd.port);
-    o.put("db_name", &db.name, &dd.name);
-    o.put("db_user", &db.user, &dd.user);
-    o.put("db_schema", opt(&db.schema), "");
-    o.put("sslmode", db.sslmode, dd.sslmode);
-    o.put("pooler", pg.kind, dp.kind);
-    o.put("pgb_version", pg.version, dp.version);
-    o.put("pgb_mode", pg.mode, dp.mode);
-    o.put("pgb_instances", pg.instances, dp.instances);
-    o.put("pgb_host", &pg.host, &dp.host);
-    o.put("pgb_port", pg.port, dp.port);
-    o.put("pgb_auth_file", &pg.auth_file, &dp.auth_file);
-    o.put("prisma", inputs.prisma, d.prisma);
-    if inputs.services != d.services {
-        for svc in &inputs.services {
-            let w = svc.workload.map(|w| format!(":{w}")).unwrap_or_default();
-            o.0.push(("svc", format!("{}:{}{w}", svc.name, svc.replicas)));
+    let mut out: Vec<(&str, String)> = vec![("v", "1".into())];
+    for key in SCALAR_PARAMS {
+        let value = param_value(inputs, key);
+        if value != param_value(&d, key) {
+            out.push((key, value));
+        }
+        if *key == "prisma" && inputs.services != d.services {
+            for svc in &inputs.services {
+                let w = svc.workload.map(|w| format!(":{w}")).unwrap_or_default();
+                out.push(("svc", format!("{}:{}{w}", svc.name, svc.replicas)));
+            }
+        }
+        if *key == "surge" {
+            for pin in &inputs.pins {
+                out.push(("set", format!("{}:{}", pin.path, pin.value)));
+            }
         }
     }
-    o.put("app_cores", inputs.app_cores, d.app_cores);
-    o.put("surge", inputs.surge, d.surge);
-    for pin in &inputs.pins {
-        o.0.push(("set", format!("{}:{}", pin.path, pin.value)));
+    if view.embed {
+        out.push(("embed", "1".into()));
     }
-    o.put("redis", r.mode, dr.mode);
-    o.put("redis_use", join_uses(&r.uses), join_uses(&dr.uses));
-    o.put("redis_host", &r.host, &dr.host);
-    o.put("redis_port", r.port, dr.port);
-    o.put("redis_db", r.db, dr.db);
-    o.put("redis_nodes", join_hosts(&r.nodes), join_hosts(&dr.nodes));
-    o.put("redis_tls", u8::from(r.tls), u8::from(dr.tls));
-    o.put("redis_maxclients", r.maxclients, dr.maxclients);
-    o.put("kafka", k.client, dk.client);
-    o.put(
-        "kafka_brokers",
-        join_hosts(&k.brokers),
-        join_hosts(&dk.brokers),
-    );
-    o.put("kafka_eos", u8::from(k.eos), u8::from(dk.eos));
-    o.put("kafka_compression", k.compression, dk.compression);
-    o.put("kafka_ssl", u8::from(k.ssl), u8::from(dk.ssl));
-    o.put("kafka_sasl", k.sasl, dk.sasl);
-    o.put("embed", if view.embed { "1" } else { "" }, "");
-    o.put("block", opt(&view.block), "");
-    o.put("theme", opt(&view.theme), "");
-    o.0.iter()
+    if let Some(block) = &view.block {
+        out.push(("block", block.clone()));
+    }
+    if let Some(theme) = view.theme {
+        out.push(("theme", theme.to_string()));
+    }
+    out.iter()
         .map(|(k, v)| format!("{k}={}", percent_encode_query(v)))
         .collect::<Vec<_>>()
         .join("&")
