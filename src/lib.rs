@@ -9,3 +9,6 @@ pub mod render;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+
+#[cfg(target_arch = "wasm32")]
+pub mod browser;

@@ -36,6 +36,16 @@ fn group(out: &mut String, name: &str, rules: &[Rule]) {
     }
 }
 
+/// A percentage as a decimal ratio (80 → "0.8"), without float formatting.
+fn ratio(percent: u32) -> String {
+    let (whole, frac) = (percent / 100, percent % 100);
+    if frac == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{}", format!("{frac:02}").trim_end_matches('0'))
+    }
+}
+
 /// Renders alerts.yml.
 pub fn rules(cx: &Context) -> String {
     let p = cx.plan;
@@ -83,7 +93,7 @@ pub fn rules(cx: &Context) -> String {
                 },
                 Rule {
                     alert: "PgBouncerClientConnsNearLimit",
-                    expr: format!("pgbouncer_used_clients / pgbouncer_config_max_client_connections > {}", f64::from(a.utilisation_percent) / 100.0),
+                    expr: format!("pgbouncer_used_clients / pgbouncer_config_max_client_connections > {}", ratio(a.utilisation_percent)),
                     for_: "5m",
                     severity: "warning",
                     summary: format!("PgBouncer {{{{ $labels.instance }}}} uses over {} % of max_client_conn ({})", a.utilisation_percent, b.max_client_conn),

@@ -57,3 +57,13 @@ pub fn md_cell(s: &str) -> String {
         .replace('|', "\\|")
         .replace(['\n', '\r'], " ")
 }
+
+/// An HTML attribute value, double-quoted, with `& < > "` as entities.
+pub fn html_attr(s: &str) -> String {
+    let escaped = s
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    format!("\"{escaped}\"")
+}

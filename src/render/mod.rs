@@ -75,7 +75,8 @@ impl Context<'_> {
 /// The file name an artifact downloads as.
 pub fn file_name(artifact: &str, inputs: &Inputs) -> &'static str {
     match artifact {
-        "env" => ".env",
+        // Browsers refuse to save a leading-dot name (Chromium saves ".env" as "env.txt").
+        "env" => "poolcalc.env",
         "database-url" => "DATABASE_URL.txt",
         "prisma-schema" if inputs.prisma == crate::calc::inputs::Prisma::V7 => "prisma.config.ts",
         "prisma-schema" => "schema.prisma",

@@ -1,37 +1,137 @@
 use leptos::prelude::*;
 
-use crate::calc::target_active_connections;
+use super::artifacts::ArtifactList;
+use super::budget::BudgetView;
+use super::findings::FindingsList;
+use super::form::InputForm;
+use super::share::ShareBar;
+use super::state::{state, AppState};
+use crate::browser::{embed, location, offline, storage};
+use crate::calc::query::{self, Theme};
 
-/// The whole page: a heading, the form, and the answer that follows it as you type.
+/// Reads the opening state: the link's query, else the last state saved on this device.
+fn opening_state() -> AppState {
+    let from_link = location::query();
+    let text = if from_link.is_empty() {
+        storage::load().unwrap_or_default()
+    } else {
+        from_link.clone()
+    };
+    let parsed = query::parse(&text);
+    // Errors are shown only for the link the user opened, not for an outdated saved state.
+    let errors = if from_link.is_empty() {
+        Vec::new()
+    } else {
+        parsed.errors
+    };
+    let mut view = parsed.view;
+    if from_link.is_empty() {
+        view = Default::default();
+    }
+    AppState::new(parsed.inputs, view, errors)
+}
+
+/// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let (cores, set_cores) = signal(Ok::<u32, String>(4));
-    let on_input = move |ev| {
-        let text = event_target_value(&ev);
-        set_cores.set(match text.trim().parse::<u32>() {
-            Ok(n) if (1..=512).contains(&n) => Ok(n),
-            _ => Err("Database server cores: enter a whole number from 1 to 512.".to_string()),
-        });
-    };
+    let s = opening_state();
+    provide_context(s);
+
+    // The URL and local storage follow the inputs (never the secrets, which are not inputs).
+    Effect::new(move |_| {
+        let q = s.inputs.with(query::write);
+        let with_view = s
+            .inputs
+            .with(|i| s.view.with(|v| query::write_with_view(i, v)));
+        location::replace_query(&with_view);
+        storage::save(&q);
+    });
+    // Theme: the system's preference unless the link says otherwise.
+    Effect::new(move |_| {
+        let theme = s.view.with(|v| v.theme).unwrap_or(Theme::Auto);
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-theme", theme.as_str());
+        }
+    });
+    let embedded = s.view.with_untracked(|v| v.embed);
+    if embedded {
+        embed::post_height_to_parent();
+    }
+    offline::register(move || s.update_ready.set(true));
+
+    let block = s
+        .view
+        .with_untracked(|v| v.block.clone().filter(|_| embedded));
     view! {
-        <main id="app" data-ready="1">
-            <h1>"poolcalc"</h1>
-            <p class="tagline">
-                "Connection-pool sizes for a whole fleet on PostgreSQL, PgBouncer, Redis and Kafka, computed in your browser."
-            </p>
-            <form on:submit=|ev| ev.prevent_default()>
-                <label for="db-cores">"Database server cores"</label>
-                <input id="db-cores" type="number" min="1" max="512" value="4" on:input=on_input />
-            </form>
-            <p id="target-line" aria-live="polite">
-                {move || match cores.get() {
-                    Ok(n) => format!(
-                        "Target active server connections: 2 × {n} cores = {}",
-                        target_active_connections(n, 0),
-                    ),
-                    Err(e) => e,
+        <div class="page" class:embed=embedded>
+            <UpdatePrompt />
+            {(!embedded).then(|| view! {
+                <header class="top">
+                    <h1>"poolcalc"</h1>
+                    <p class="tagline">
+                        "Connection pools for a whole fleet on PostgreSQL, PgBouncer, Redis and Kafka: every number explained, every config file generated, all in your browser."
+                    </p>
+                    <ShareBar />
+                </header>
+            })}
+            <LinkNotice />
+            <main id="app" data-ready="1">
+                {match block {
+                    Some(name) => view! { <ArtifactList only=name /> <FindingsList /> }.into_any(),
+                    None => view! {
+                        <div class="layout">
+                            <InputForm />
+                            <div class="answer">
+                                <BudgetView />
+                                <FindingsList />
+                            </div>
+                        </div>
+                        <ArtifactList />
+                    }.into_any(),
                 }}
-            </p>
-        </main>
+            </main>
+            {(!embedded).then(|| view! {
+                <footer class="bottom">
+                    <p>
+                        "Computed entirely in this page; nothing you type leaves it. Passwords stay in this tab's memory only. "
+                        <a href="https://github.com/brettwooldridge/HikariCP/wiki/About-Pool-Sizing" target="_blank" rel="noopener noreferrer">"Why 2 × cores?"</a>
+                    </p>
+                </footer>
+            })}
+        </div>
+    }
+}
+
+/// The notice naming every parameter of the opening link that was refused.
+#[component]
+fn LinkNotice() -> impl IntoView {
+    let s = state();
+    move || {
+        let errors = s.link_errors.get();
+        (!errors.is_empty()).then(|| {
+            view! {
+                <div class="notice" role="alert" id="link-notice">
+                    <p><strong>"Some parameters of this link were not applied; the rest were:"</strong></p>
+                    <ul>{errors.into_iter().map(|e| view! { <li><code>{e.param.clone()}</code>" = "<code>{e.value.clone()}</code>": "{e.message.clone()}</li> }).collect_view()}</ul>
+                    <button type="button" on:click=move |_| s.link_errors.set(Vec::new())>"Dismiss"</button>
+                </div>
+            }
+        })
+    }
+}
+
+/// "A new version is available", with a reload button.
+#[component]
+fn UpdatePrompt() -> impl IntoView {
+    let s = state();
+    move || {
+        s.update_ready.get().then(|| {
+            view! {
+                <div class="update" role="status" id="update-prompt">
+                    "A new version of poolcalc is available. "
+                    <button type="button" on:click=|_| offline::activate_update()>"Reload"</button>
+                </div>
+            }
+        })
     }
 }

@@ -1,5 +1,16 @@
-//! Leptos components. They read the plan computed by `calc`; no sizing rule lives here.
+//! Leptos components. They read the plan computed by `calc` and the text rendered by `render`;
+//! no sizing rule lives here.
 
 mod app;
+mod artifacts;
+mod budget;
+mod fields;
+mod findings;
+mod form;
+mod pins;
+mod services;
+mod share;
+mod state;
+mod why;
 
 pub use app::App;

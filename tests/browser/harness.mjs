@@ -16,13 +16,22 @@ const FLAGS = [
   "--disable-sync",
 ];
 
-/** Launches a fresh headless Chromium with its own user-data-dir. */
-export async function launch() {
+/** Launches a fresh headless Chromium with its own user-data-dir (extra context options allowed). */
+export async function launch(options = {}) {
   const profile = await mkdtemp(join(tmpdir(), "poolcalc-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: FLAGS,
+    acceptDownloads: true,
+    ...options,
+  });
+  // Record Content-Security-Policy violations (init scripts are not subject to the page's CSP).
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) => {
+      window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
+    });
   });
   return {
     context,
@@ -52,4 +61,21 @@ export async function openPage(context) {
 export async function gotoApp(page, url) {
   await page.goto(url);
   await page.waitForSelector("#app[data-ready='1']", { timeout: 15000 });
+}
+
+/** CSP violations the page has seen so far. */
+export async function cspViolations(page) {
+  return page.evaluate(() => window.__cspViolations ?? []);
+}
+
+/** Every input, select and textarea value on the page, by element id (for comparing two pages). */
+export async function fieldValues(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const el of document.querySelectorAll("input[id], select[id]")) {
+      if (el.type === "password") continue;
+      out[el.id] = el.type === "checkbox" ? String(el.checked) : el.value;
+    }
+    return out;
+  });
 }

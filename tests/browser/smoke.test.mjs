@@ -1,4 +1,4 @@
-// The walking skeleton's proof: the built page loads its wasm, reacts to input, and stays clean.
+// The built page loads its wasm, computes a first answer, reacts to input, and stays clean.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { serveDist } from "./server.mjs";
@@ -22,14 +22,15 @@ test("the page mounts the wasm app and updates the answer as you type", async ()
   assert.equal(await page.locator("h1").innerText(), "poolcalc");
   assert.ok(server.requests.some((p) => p.endsWith(".wasm")), "the wasm module was requested");
 
-  const line = page.locator("#target-line");
-  assert.match(await line.innerText(), /2 × 4 cores = 8\b/);
+  const target = page.locator("#fig-target");
+  assert.equal(await target.innerText(), "8", "2 × 4 cores");
+  await page.locator("#f-db_cores").fill("16");
+  assert.equal(await target.innerText(), "32");
 
-  await page.locator("#db-cores").fill("16");
-  assert.match(await line.innerText(), /2 × 16 cores = 32\b/);
-
-  await page.locator("#db-cores").fill("0");
-  assert.match(await line.innerText(), /from 1 to 512/);
+  await page.locator("#f-db_cores").fill("0");
+  assert.match(await page.locator("#e-db_cores").innerText(), /Database server cores must be a whole number from 1 to 512/);
+  assert.equal(await page.locator("#f-db_cores").getAttribute("aria-invalid"), "true");
+  assert.equal(await target.innerText(), "32", "the last good value stays in force");
 
   assert.deepEqual(problems, [], "no console error, page error or failed request");
   await page.close();

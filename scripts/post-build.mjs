@@ -1,0 +1,41 @@
+// Trunk post-build hook (Trunk.toml [[hooks]]): in release builds, (1) adds a strict
+// Content-Security-Policy whose script-src allows Trunk's inline loader by its sha256 hash and
+// nothing else inline, and (2) writes sw.js, the service worker that caches exactly the files of
+// this build, named by a version derived from their contents.
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const dir = process.env.TRUNK_STAGING_DIR;
+if (!dir) throw new Error("TRUNK_STAGING_DIR is not set: run this from Trunk's post_build hook");
+const release = process.env.TRUNK_PROFILE === "release";
+const indexPath = join(dir, "index.html");
+let html = readFileSync(indexPath, "utf8");
+
+const sha256 = (text) => createHash("sha256").update(text).digest("base64");
+
+if (release) {
+  const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${sha256(m[1])}'`);
+  const csp = [
+    "default-src 'none'",
+    `script-src 'self' 'wasm-unsafe-eval' ${hashes.join(" ")}`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self'",
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+  html = html.replace(/<head>/i, `<head><meta http-equiv="Content-Security-Policy" content="${csp}">`);
+  writeFileSync(indexPath, html);
+}
+
+const files = readdirSync(dir).filter((f) => f !== "sw.js").sort();
+const version = createHash("sha256");
+for (const f of files) version.update(f).update(readFileSync(join(dir, f)));
+const template = readFileSync(join(import.meta.dirname, "sw.template.js"), "utf8");
+const sw = template
+  .replace("__VERSION__", `poolcalc-${version.digest("hex").slice(0, 16)}`)
+  .replace("__FILES__", JSON.stringify(["./", ...files.map((f) => `./${f}`)]));
+writeFileSync(join(dir, "sw.js"), sw);

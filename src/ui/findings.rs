@@ -1,0 +1,76 @@
+//! The findings list, errors first: what is wrong, what to do, the source, and a link to the field.
+
+use leptos::prelude::*;
+
+use super::fields::field_id;
+use super::state::state;
+use crate::calc::Severity;
+
+/// Focuses the field a finding points at (and scrolls it into view).
+fn focus_field(key: &str) {
+    use leptos::wasm_bindgen::JsCast;
+    if let Some(el) = document().get_element_by_id(&field_id(key)) {
+        el.scroll_into_view();
+        if let Ok(el) = el.dyn_into::<leptos::web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
+    }
+}
+
+/// The findings of the plan.
+#[component]
+pub fn FindingsList() -> impl IntoView {
+    let s = state();
+    let items = move || {
+        s.plan.with(|p| {
+            p.findings
+                .iter()
+                .map(|f| {
+                    let (class, label) = match f.severity {
+                        Severity::Error => ("finding error", "Error"),
+                        Severity::Warning => ("finding warning", "Warning"),
+                        Severity::Info => ("finding info", "Info"),
+                    };
+                    let field = f.field;
+                    view! {
+                        <li class=class data-code=f.code>
+                            <p>
+                                <strong class="sev">{label}</strong>" "
+                                <code class="code">{f.code}</code>
+                            </p>
+                            <p class="message">{f.message.clone()}</p>
+                            <p class="links">
+                                <a href=f.source target="_blank" rel="noopener noreferrer">"Source"</a>
+                                {f.pin.clone().map(|pin| view! { " · " <span>"pin: "<code>{pin}</code></span> })}
+                                {field.map(|key| view! {
+                                    " · "
+                                    <button type="button" class="link" on:click=move |_| focus_field(key)>
+                                        {format!("Change {key}")}
+                                    </button>
+                                })}
+                            </p>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let counts = move || {
+        s.plan.with(|p| {
+            let n = |sev| p.findings.iter().filter(|f| f.severity == sev).count();
+            format!(
+                "{} errors, {} warnings, {} notes",
+                n(Severity::Error),
+                n(Severity::Warning),
+                n(Severity::Info)
+            )
+        })
+    };
+    view! {
+        <section class="findings" aria-labelledby="findings-h">
+            <h2 id="findings-h">"Findings"</h2>
+            <p class="hint" aria-live="polite">{counts}</p>
+            <ul class="finding-list">{items}</ul>
+        </section>
+    }
+}

@@ -1,0 +1,203 @@
+//! The fleet: a table of services (name, replicas, workload) with add, remove and reorder.
+//! Rows are rebuilt only when the list's shape changes, so typing never loses focus.
+
+use leptos::prelude::*;
+
+use super::state::{state, AppState};
+use crate::calc::inputs::{Service, Workload};
+use crate::calc::text::check_service_name;
+
+/// Moves keyboard focus to an element once the DOM has caught up.
+fn focus_later(id: String) {
+    request_animation_frame(move || {
+        if let Some(el) = document().get_element_by_id(&id) {
+            use leptos::wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<leptos::web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
+/// Renames a service, and the pins that name it.
+fn rename(s: AppState, index: usize, name: &str) -> Result<(), String> {
+    check_service_name(name).map_err(|e| format!("Service name must be {e}."))?;
+    let taken = s.inputs.with_untracked(|i| {
+        i.services
+            .iter()
+            .enumerate()
+            .any(|(j, svc)| j != index && svc.name == name)
+    });
+    if taken {
+        return Err(format!("Service name `{name}` is already used."));
+    }
+    s.inputs.update(|i| {
+        let old = std::mem::replace(&mut i.services[index].name, name.to_string());
+        for pin in &mut i.pins {
+            if let Some(field) = pin.path.strip_prefix(&format!("{old}.")) {
+                pin.path = format!("{name}.{field}");
+            }
+        }
+    });
+    Ok(())
+}
+
+/// The services table.
+#[component]
+pub fn ServicesTable() -> impl IntoView {
+    let s = state();
+    let layout = RwSignal::new(0u32);
+    let relayout = move || layout.update(|n| *n += 1);
+    let add = move |_| {
+        s.inputs.update(|i| {
+            let n = (1..)
+                .find(|n| {
+                    !i.services
+                        .iter()
+                        .any(|svc| svc.name == format!("service-{n}"))
+                })
+                .unwrap_or(1);
+            i.services.push(Service {
+                name: format!("service-{n}"),
+                replicas: 2,
+                workload: None,
+            });
+        });
+        relayout();
+        let last = s.inputs.with_untracked(|i| i.services.len() - 1);
+        focus_later(format!("svc-name-{last}"));
+    };
+    view! {
+        <fieldset>
+            <legend>"Services"</legend>
+            <p class="hint">"Every service that talks to the database, with its replicas (1–10000) and workload. Each replica gets its own pool."</p>
+            <table class="services">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Replicas"</th>
+                        <th scope="col">"Workload"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        layout.track();
+                        let count = s.inputs.with_untracked(|i| i.services.len());
+                        (0..count).map(|index| view! { <ServiceRow index=index count=count relayout=Callback::new(move |()| relayout()) /> }).collect_view()
+                    }}
+                </tbody>
+            </table>
+            <button type="button" id="svc-add" on:click=add>"Add a service"</button>
+            <p class="field-error" role="alert">{move || s.error("svc")}</p>
+        </fieldset>
+    }
+}
+
+/// One service's row.
+#[component]
+fn ServiceRow(
+    /// Position in the fleet.
+    index: usize,
+    /// How many services there are (for the move and remove buttons).
+    count: usize,
+    /// Rebuilds the table after a change of shape.
+    relayout: Callback<()>,
+) -> impl IntoView {
+    let s = state();
+    let svc = s.inputs.with_untracked(|i| i.services[index].clone());
+    let name_key = format!("svc-{index}-name");
+    let replicas_key = format!("svc-{index}-replicas");
+    let on_name = {
+        let key = name_key.clone();
+        move |ev| match rename(s, index, event_target_value(&ev).trim()) {
+            Ok(()) => s.clear_error(&key),
+            Err(e) => s.set_error(&key, e),
+        }
+    };
+    let on_replicas = {
+        let key = replicas_key.clone();
+        move |ev| {
+            let text = event_target_value(&ev);
+            match text.trim().parse::<u32>() {
+                Ok(n)
+                    if (1..=10_000).contains(&n)
+                        && text.trim().bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    s.clear_error(&key);
+                    s.inputs.update(|i| i.services[index].replicas = n);
+                }
+                _ => s.set_error(
+                    &key,
+                    "Replicas must be a whole number from 1 to 10000.".into(),
+                ),
+            }
+        }
+    };
+    let on_workload = move |ev| {
+        let w = event_target_value(&ev).parse::<Workload>().ok();
+        s.inputs.update(|i| i.services[index].workload = w);
+    };
+    let swap = move |with: usize, focus: &'static str| {
+        s.inputs.update(|i| i.services.swap(index, with));
+        relayout.run(());
+        focus_later(format!("svc-{focus}-{with}"));
+    };
+    let remove = move |_| {
+        s.inputs.update(|i| {
+            let gone = i.services.remove(index);
+            i.pins
+                .retain(|p| !p.path.starts_with(&format!("{}.", gone.name)));
+        });
+        relayout.run(());
+        focus_later("svc-add".into());
+    };
+    let workloads = std::iter::once((String::new(), "preset default".to_string()))
+        .chain(Workload::ALL.iter().map(|w| (w.to_string(), w.to_string())))
+        .map(|(value, text)| {
+            let selected = svc.workload.map(|w| w.to_string()).unwrap_or_default() == value;
+            view! { <option value=value selected=selected>{text}</option> }
+        })
+        .collect_view();
+    let (nk, rk) = (name_key.clone(), replicas_key.clone());
+    view! {
+        <tr>
+            <td>
+                <input
+                    id=format!("svc-name-{index}")
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    aria-label=format!("Service {} name", index + 1)
+                    aria-invalid=move || if s.error(&nk).is_some() { "true" } else { "false" }
+                    value=svc.name.clone()
+                    on:input=on_name
+                />
+                <p class="field-error" role="alert">{move || s.error(&name_key)}</p>
+            </td>
+            <td>
+                <input
+                    id=format!("svc-replicas-{index}")
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete="off"
+                    aria-label=format!("Service {} replicas", index + 1)
+                    aria-invalid=move || if s.error(&rk).is_some() { "true" } else { "false" }
+                    value=svc.replicas.to_string()
+                    on:input=on_replicas
+                />
+                <p class="field-error" role="alert">{move || s.error(&replicas_key)}</p>
+            </td>
+            <td>
+                <select id=format!("svc-workload-{index}") aria-label=format!("Service {} workload", index + 1) on:change=on_workload>
+                    {workloads}
+                </select>
+            </td>
+            <td class="row-actions">
+                <button type="button" id=format!("svc-up-{index}") disabled=index == 0 aria-label=format!("Move service {} up", index + 1) on:click=move |_| swap(index - 1, "up")>"↑"</button>
+                <button type="button" id=format!("svc-down-{index}") disabled=index + 1 == count aria-label=format!("Move service {} down", index + 1) on:click=move |_| swap(index + 1, "down")>"↓"</button>
+                <button type="button" id=format!("svc-remove-{index}") disabled=count == 1 aria-label=format!("Remove service {}", index + 1) on:click=remove>"Remove"</button>
+            </td>
+        </tr>
+    }
+}

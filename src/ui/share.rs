@@ -1,0 +1,70 @@
+//! Sharing: copy the link, and the `<iframe>` snippet for embedding the current state.
+
+use leptos::prelude::*;
+
+use super::state::state;
+use crate::browser::{clipboard, location};
+use crate::calc::query::{write_with_view, View, ARTIFACTS};
+use crate::calc::Inputs;
+use crate::render::escape::html_attr;
+
+/// Copy link and Embed controls.
+#[component]
+pub fn ShareBar() -> impl IntoView {
+    let s = state();
+    let status = RwSignal::new(String::new());
+    let embed_open = RwSignal::new(false);
+    let block = RwSignal::new(String::new());
+    let copy_link = move |_| {
+        let href = location::href();
+        leptos::task::spawn_local(async move {
+            status.set(match clipboard::copy(&href).await {
+                Ok(()) => "Link copied".into(),
+                Err(e) => e,
+            });
+        });
+    };
+    let snippet = move || {
+        let view = View {
+            embed: true,
+            block: Some(block.get()).filter(|b| !b.is_empty()),
+            theme: None,
+        };
+        let src = format!(
+            "{}?{}",
+            location::base_url(),
+            s.inputs.with(|i| write_with_view(i, &view))
+        );
+        let attr = html_attr(&src);
+        format!("<iframe src={attr} title=\"poolcalc\" width=\"100%\" height=\"640\" loading=\"lazy\"></iframe>")
+    };
+    let copy_snippet = move |_| {
+        let text = snippet();
+        leptos::task::spawn_local(async move {
+            status.set(match clipboard::copy(&text).await {
+                Ok(()) => "Embed snippet copied".into(),
+                Err(e) => e,
+            });
+        });
+    };
+    view! {
+        <div class="share">
+            <button type="button" id="copy-link" on:click=copy_link>"Copy link"</button>
+            <button type="button" id="embed-toggle" aria-expanded=move || embed_open.get().to_string() aria-controls="embed-panel" on:click=move |_| embed_open.update(|o| *o = !*o)>
+                "Embed"
+            </button>
+            <button type="button" id="reset" on:click=move |_| s.replace_inputs(Inputs::default())>"Reset to defaults"</button>
+            <span class="status" role="status">{move || status.get()}</span>
+            <div id="embed-panel" class="embed-panel" hidden=move || !embed_open.get()>
+                <label for="embed-block">"Show"</label>
+                <select id="embed-block" on:change=move |ev| block.set(event_target_value(&ev))>
+                    <option value="">"the whole calculator"</option>
+                    {ARTIFACTS.iter().map(|a| view! { <option value=*a>{format!("only {a}")}</option> }).collect_view()}
+                </select>
+                <label for="embed-snippet">"Paste this into your docs"</label>
+                <textarea id="embed-snippet" readonly rows="3" prop:value=snippet></textarea>
+                <button type="button" id="copy-embed" on:click=copy_snippet>"Copy snippet"</button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,209 @@
+// The main journeys on the built page: change inputs and see everything follow, manage services,
+// copy and download, share a link, open a bad link, embed one block, and work offline.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { serveDist } from "./server.mjs";
+import { cspViolations, fieldValues, gotoApp, launch, openPage } from "./harness.mjs";
+
+const CLI = "target/debug/poolcalc";
+let server;
+let browser;
+const allProblems = [];
+
+before(async () => {
+  server = await serveDist("dist");
+  browser = await launch();
+  await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url.replace(/\/$/, "") });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the page at `query`, and checks at the end that nothing went wrong on it. */
+async function open(query = "") {
+  const { page, problems } = await openPage(browser.context);
+  await gotoApp(page, server.url + query);
+  return {
+    page,
+    async done() {
+      const csp = await cspViolations(page);
+      await page.close();
+      assert.deepEqual([...problems, ...csp], [], "no console error, failed request or CSP violation");
+    },
+  };
+}
+
+const artifactText = (page, name) => page.locator(`[id="a-${name}"] pre`).innerText();
+
+test("changing cores and replicas updates the budget, the findings and the artifacts", async () => {
+  const { page, done } = await open("?svc=api:2&svc=worker:2");
+  assert.equal(await page.locator("#fig-target").innerText(), "8");
+  const urlBefore = await artifactText(page, "database-url");
+
+  await page.locator("#f-db_cores").fill("12");
+  assert.equal(await page.locator("#fig-target").innerText(), "24");
+
+  await page.locator("#svc-replicas-0").fill("100");
+  assert.match(await page.locator("#budget-headline").innerText(), /^Over budget/);
+  await page.locator('.finding[data-code="budget.over"]').waitFor();
+  assert.match(await page.locator('.finding[data-code="budget.over"] .message').innerText(), /too many/);
+  assert.notEqual(await artifactText(page, "database-url"), urlBefore, "the URL's connection_limit follows");
+  assert.match(await artifactText(page, "budget.md"), /\| api \| 100 \| 125 \| 1 \| 125 \|/);
+  assert.match(page.url(), /svc=api:100/, "the address follows the form");
+
+  // "Change db_max_conn" focuses that field.
+  await page.locator('.finding[data-code="budget.over"] button.link').click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), "f-db_max_conn");
+  await done();
+});
+
+test("adding, reordering and removing a service", async () => {
+  const { page, done } = await open("?svc=api:2&svc=worker:3");
+  await page.locator("#svc-add").click();
+  assert.equal(await page.locator("table.services tbody tr").count(), 3);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "svc-name-2", "focus moves to the new row");
+  await page.locator("#svc-name-2").fill("billing");
+  await page.locator("#service-pools").getByText("billing").waitFor();
+  assert.match(page.url(), /svc=billing:2/);
+
+  await page.locator("#svc-up-2").click();
+  assert.equal(await page.locator("#svc-name-1").inputValue(), "billing");
+  await page.locator("#svc-remove-0").click();
+  assert.equal(await page.locator("table.services tbody tr").count(), 2);
+  const names = await page.locator("#service-pools tbody th").allInnerTexts();
+  assert.deepEqual(names, ["billing", "worker"]);
+
+  await page.locator("#svc-name-0").fill("Bad Name");
+  assert.match(await page.locator("table.services").innerText(), /Service name must be/);
+  await done();
+});
+
+test("Copy puts the artifact on the clipboard", async () => {
+  const { page, done } = await open("?pooler=pgbouncer");
+  await page.locator('button[aria-label="Copy pgbouncer.ini"]').click();
+  await page.locator('[id="a-pgbouncer.ini"] .status').getByText("Copied").waitFor();
+  const clip = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(clip, await artifactText(page, "pgbouncer.ini"));
+  assert.match(clip, /^\[pgbouncer\]$/m);
+  await done();
+});
+
+test("Download gives the same bytes as the CLI for the same link", async () => {
+  const { page, done } = await open("?pooler=pgbouncer&pgb_version=1.18&env=staging&svc=api:3");
+  for (const [name, file] of [["pgbouncer.ini", "pgbouncer.ini"], ["env", "poolcalc.env"], ["alerts.yml", "alerts.yml"]]) {
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator(`button[aria-label="Download ${name}"]`).click()]);
+    assert.equal(download.suggestedFilename(), file);
+    const bytes = readFileSync(await download.path(), "utf8");
+    const query = new URL(page.url()).search;
+    const cli = execFileSync(CLI, ["--artifact", name, query], { encoding: "utf8", env: { ...process.env, POOLCALC_DB_PASSWORD: "" } });
+    assert.equal(bytes, cli, `${name}: page and CLI differ`);
+  }
+  await done();
+});
+
+test("a copied link restores every field in a new browser", async () => {
+  const { page, done } = await open("?v=1");
+  await page.locator("#f-env").selectOption("prod-high");
+  await page.locator("#f-pooler").selectOption("pgbouncer");
+  await page.locator("#f-pgb_version").selectOption("1.21");
+  await page.locator("#f-pgb_instances").fill("3");
+  await page.locator("#f-db_host").fill("db.internal");
+  await page.locator("#f-redis").selectOption("cluster");
+  await page.locator("#f-redis_nodes").fill("r1:7000,r2:7000");
+  await page.locator("#f-redis_use-queue").check();
+  await page.locator("#f-kafka_eos").check();
+  await page.locator("#svc-replicas-1").fill("7");
+  await page.locator("#svc-workload-2").selectOption("write-heavy");
+  await page.locator("#copy-link").click();
+  await page.getByText("Link copied").waitFor();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  const before = await fieldValues(page);
+  await done();
+
+  const other = await launch();
+  try {
+    const { page: p2, problems } = await openPage(other.context);
+    await gotoApp(p2, link);
+    assert.deepEqual(await fieldValues(p2), before);
+    assert.deepEqual(problems, []);
+  } finally {
+    await other.close();
+  }
+});
+
+test("a link with bad parameters names each one and applies the rest", async () => {
+  const { page, done } = await open("?env=production&db_cores=9999&pooler=pgbouncer");
+  const notice = page.locator("#link-notice");
+  await notice.waitFor();
+  const text = await notice.innerText();
+  assert.match(text, /env = production: `dev`, `staging`, `prod` or `prod-high`/);
+  assert.match(text, /db_cores = 9999: a whole number from 1 to 512/);
+  assert.equal(await page.locator("#f-pooler").inputValue(), "pgbouncer", "the good parameter applied");
+  assert.equal(await page.locator("#f-db_cores").inputValue(), "4", "the bad one keeps its default");
+  await done();
+});
+
+test("embed=1&block=pgbouncer.ini shows only that block and posts its height", async () => {
+  const { page, problems } = await openPage(browser.context);
+  const src = `${server.url}?pooler=pgbouncer&embed=1&block=pgbouncer.ini`;
+  await page.setContent(`<iframe id="f" src="${src}" width="800" height="200"></iframe>`);
+  const message = await page.evaluate(
+    () => new Promise((resolve) => window.addEventListener("message", (e) => e.data?.type === "poolcalc:height" && resolve(e.data))),
+  );
+  assert.ok(message.height > 100, `height ${message.height}`);
+  const frame = page.frameLocator("#f");
+  assert.equal(await frame.locator(".artifact").count(), 1);
+  assert.equal(await frame.locator('[id="a-pgbouncer.ini"]').count(), 1);
+  assert.equal(await frame.locator("h1").count(), 0, "no page chrome");
+  assert.equal(await frame.locator("form.inputs").count(), 0);
+  await frame.locator(".findings").waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("secrets stay in memory: never in the address or local storage", async () => {
+  const { page, done } = await open("?pooler=pgbouncer");
+  await page.locator("#f-db_password").fill("s3cret/pa:ss");
+  assert.match(await artifactText(page, "database-url"), /s3cret%2Fpa%3Ass/);
+  assert.match(await artifactText(page, "userlist.txt"), /"s3cret\/pa:ss"/);
+  await page.locator("#f-db_cores").fill("6");
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+  assert.ok(!page.url().includes("s3cret") && !stored.includes("s3cret"), `${page.url()} ${stored}`);
+  await page.locator("#f-db_password").fill("bad\u0001pw");
+  assert.match(await page.locator("#e-db_password").innerText(), /control character/);
+  await done();
+});
+
+test("without a query the last state comes back from local storage", async () => {
+  const { page, done } = await open("?env=dev&svc=solo:5");
+  await page.locator("#f-db_cores").fill("7");
+  await page.goto(server.url);
+  await page.waitForSelector("#app[data-ready='1']");
+  assert.equal(await page.locator("#f-env").inputValue(), "dev");
+  assert.equal(await page.locator("#f-db_cores").inputValue(), "7");
+  assert.equal(await page.locator("#svc-name-0").inputValue(), "solo");
+  await done();
+});
+
+test("after the first visit the page computes offline", async () => {
+  const { page, done } = await open("?env=staging");
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
+    }
+  });
+  await browser.context.setOffline(true);
+  try {
+    await page.reload();
+    await page.waitForSelector("#app[data-ready='1']");
+    await page.locator("#f-db_cores").fill("10");
+    assert.equal(await page.locator("#fig-target").innerText(), "20");
+  } finally {
+    await browser.context.setOffline(false);
+  }
+  await done();
+});
