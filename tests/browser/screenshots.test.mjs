@@ -1,0 +1,43 @@
+// Screenshots of the full page (light and dark, desktop and 360 px phone) and of an embed, saved
+// under test-results/ as test artifacts to look at.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, statSync } from "node:fs";
+import { serveDist } from "./server.mjs";
+import { gotoApp, launch, openPage } from "./harness.mjs";
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist("dist");
+  browser = await launch();
+  mkdirSync("test-results", { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const SHOTS = [
+  ["page-light.png", "?pooler=pgbouncer&preset=runbook", { width: 1280, height: 900 }, "light", true],
+  ["page-dark.png", "?pooler=pgbouncer&preset=runbook", { width: 1280, height: 900 }, "dark", true],
+  ["page-phone-360.png", "?pooler=pgbouncer", { width: 360, height: 780 }, "light", false],
+  ["embed-pgbouncer.png", "?pooler=pgbouncer&embed=1&block=pgbouncer.ini", { width: 800, height: 600 }, "light", true],
+];
+
+for (const [file, query, size, scheme, fullPage] of SHOTS) {
+  test(`screenshot ${file}`, async () => {
+    const { page } = await openPage(browser.context);
+    await page.setViewportSize(size);
+    await page.emulateMedia({ colorScheme: scheme });
+    await gotoApp(page, server.url + query);
+    const path = `test-results/${file}`;
+    await page.screenshot({ path, fullPage });
+    assert.ok(statSync(path).size > 10_000, "a real picture");
+    if (size.width === 360) {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow}px)`);
+    }
+    await page.close();
+  });
+}
