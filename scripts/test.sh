@@ -22,7 +22,7 @@ cargo test --locked
 
 stage "real programs: PgBouncer 1.18, PostgreSQL, psql, pg, ioredis + redis-server, KafkaJS, tsc, promtool"
 cargo build --locked --bin poolcalc
-node --test --test-concurrency=1 tests/real/
+node --test --test-concurrency=1 --test-timeout=180000 tests/real/
 
 stage "trunk build --release --offline"
 # Where the machine allows it, build inside a network namespace with no network at all: this
@@ -35,6 +35,6 @@ else
 fi
 
 stage "browser tests (headless Chromium against dist/)"
-node --test --test-concurrency=1 tests/browser/
+node --test --test-concurrency=1 --test-timeout=180000 tests/browser/
 
 printf '\n==== all stages passed ====\n'

@@ -149,10 +149,13 @@ test("a link with bad parameters names each one and applies the rest", async () 
 test("embed=1&block=pgbouncer.ini shows only that block and posts its height", async () => {
   const { page, problems } = await openPage(browser.context);
   const src = `${server.url}?pooler=pgbouncer&embed=1&block=pgbouncer.ini`;
-  await page.setContent(`<iframe id="f" src="${src}" width="800" height="200"></iframe>`);
-  const message = await page.evaluate(
-    () => new Promise((resolve) => window.addEventListener("message", (e) => e.data?.type === "poolcalc:height" && resolve(e.data))),
+  // The host page listens before the frame exists, as the README's two-line listener does.
+  await page.setContent(
+    `<script>window.heights = []; addEventListener("message", (e) => e.data?.type === "poolcalc:height" && heights.push(e.data.height));</script>` +
+      `<iframe id="f" src="${src}" width="800" height="200"></iframe>`,
   );
+  await page.waitForFunction(() => window.heights.length > 0, null, { timeout: 15000 });
+  const message = { height: await page.evaluate(() => window.heights.at(-1)) };
   assert.ok(message.height > 100, `height ${message.height}`);
   const frame = page.frameLocator("#f");
   assert.equal(await frame.locator(".artifact").count(), 1);
