@@ -29,3 +29,7 @@ dist: setup
 ## Sizes of dist/ (raw and gzip); the last line is total_gzip_bytes=N.
 size: dist
 	@scripts/size.sh dist
+
+## Performance figures of the built site in headless Chromium (prints four figures; no asserts).
+bench: setup-test dist
+	@node scripts/bench.mjs

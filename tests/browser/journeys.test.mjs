@@ -36,7 +36,9 @@ async function open(query = "") {
   };
 }
 
-const artifactText = (page, name) => page.locator(`[id="a-${name}"] pre`).innerText();
+// textContent, not innerText: off-screen blocks skip rendering (content-visibility), and innerText
+// follows rendering.
+const artifactText = (page, name) => page.locator(`[id="a-${name}"] pre`).textContent();
 
 test("changing cores and replicas updates the budget, the findings and the artifacts", async () => {
   const { page, done } = await open("?svc=api:2&svc=worker:2");
@@ -77,7 +79,7 @@ test("adding, reordering and removing a service", async () => {
   assert.deepEqual(names, ["billing", "worker"]);
 
   await page.locator("#svc-name-0").fill("Bad Name");
-  assert.match(await page.locator("table.services").innerText(), /Service name must be/);
+  assert.match(await page.locator("table.services").textContent(), /Service name must be/);
   await done();
 });
 
