@@ -55,14 +55,6 @@ pub fn module(cx: &Context) -> String {
         out += "    // Reconnect when a failover turned the server read-only.\n";
         out += "    reconnectOnError: (err: Error) => err.message.includes(\"READONLY\"),\n";
         out += "    ...options,\n  });\n}\n";
-        if r.subscribers {
-            out += "\n/** A dedicated subscriber: a subscribed connection cannot run other commands. */\n";
-            out += "export function createRedisSubscriber(): Redis {\n  return createRedisClient();\n}\n";
-        }
-        if r.queue_workers {
-            out += "\n/** A queue worker's connection: BullMQ requires maxRetriesPerRequest: null. */\n";
-            out += "export function createQueueConnection(): Redis {\n  return createRedisClient({ maxRetriesPerRequest: null });\n}\n";
-        }
     } else {
         out += "/** Cluster seeds (REDIS_CLUSTER_NODES overrides them: host:port,host:port). */\n";
         out += "const seeds: { host: string; port: number }[] = [\n";
@@ -81,14 +73,24 @@ pub fn module(cx: &Context) -> String {
         out += "    redisOptions: { ...sharedOptions, ...options },\n";
         out += "    clusterRetryStrategy: (times: number) => Math.min(100 * times, 2000),\n";
         out += "    slotsRefreshInterval: 5000,\n  });\n}\n";
-        if r.subscribers {
-            out += "\n/** A dedicated subscriber connection to the cluster. */\n";
-            out += "export function createRedisSubscriber(): Cluster {\n  return createRedisCluster();\n}\n";
-        }
-        if r.queue_workers {
-            out += "\n/** A queue worker's connection: BullMQ requires maxRetriesPerRequest: null. */\n";
-            out += "export function createQueueConnection(): Cluster {\n  return createRedisCluster({ maxRetriesPerRequest: null });\n}\n";
-        }
+    }
+    // Connections that must not be shared: one per subscriber, one per queue worker.
+    let (ty, factory) = if r.mode == RedisMode::Single {
+        ("Redis", "createRedisClient")
+    } else {
+        ("Cluster", "createRedisCluster")
+    };
+    if r.subscribers {
+        out +=
+            "\n/** A dedicated subscriber: a subscribed connection cannot run other commands. */\n";
+        out += &format!(
+            "export function createRedisSubscriber(): {ty} {{\n  return {factory}();\n}}\n"
+        );
+    }
+    if r.queue_workers {
+        out +=
+            "\n/** A queue worker's connection: BullMQ requires maxRetriesPerRequest: null. */\n";
+        out += &format!("export function createQueueConnection(): {ty} {{\n  return {factory}({{ maxRetriesPerRequest: null }});\n}}\n");
     }
     out
 }

@@ -4,18 +4,8 @@ use leptos::prelude::*;
 
 use super::fields::field_id;
 use super::state::state;
+use crate::browser::focus;
 use crate::calc::Severity;
-
-/// Focuses the field a finding points at (and scrolls it into view).
-fn focus_field(key: &str) {
-    use leptos::wasm_bindgen::JsCast;
-    if let Some(el) = document().get_element_by_id(&field_id(key)) {
-        el.scroll_into_view();
-        if let Ok(el) = el.dyn_into::<leptos::web_sys::HtmlElement>() {
-            let _ = el.focus();
-        }
-    }
-}
 
 /// The findings of the plan.
 #[component]
@@ -44,7 +34,7 @@ pub fn FindingsList() -> impl IntoView {
                                 {f.pin.clone().map(|pin| view! { " · " <span>"pin: "<code>{pin}</code></span> })}
                                 {field.map(|key| view! {
                                     " · "
-                                    <button type="button" class="link" on:click=move |_| focus_field(key)>
+                                    <button type="button" class="link" on:click=move |_| focus(&field_id(key))>
                                         {format!("Change {key}")}
                                     </button>
                                 })}

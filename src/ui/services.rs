@@ -9,14 +9,7 @@ use crate::calc::text::check_service_name;
 
 /// Moves keyboard focus to an element once the DOM has caught up.
 fn focus_later(id: String) {
-    request_animation_frame(move || {
-        if let Some(el) = document().get_element_by_id(&id) {
-            use leptos::wasm_bindgen::JsCast;
-            if let Ok(el) = el.dyn_into::<leptos::web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        }
-    });
+    request_animation_frame(move || crate::browser::focus(&id));
 }
 
 /// Renames a service, and the pins that name it.

@@ -1,23 +1,13 @@
 // Accessibility: axe-core finds no serious or critical violation on the full page or the embed,
 // and the main journey works with the keyboard alone.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { serveDist } from "./server.mjs";
-import { gotoApp, launch, openPage } from "./harness.mjs";
+import { gotoApp, openPage, useSite } from "./harness.mjs";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-let server;
-let browser;
-before(async () => {
-  server = await serveDist("dist");
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 async function axe(page) {
   // Evaluated through the DevTools protocol, which the page's CSP does not govern.
@@ -35,8 +25,8 @@ for (const [name, query] of [
   ["the embed of the whole calculator", "?embed=1"],
 ]) {
   test(`axe-core: no serious or critical violation on ${name}`, async () => {
-    const { page } = await openPage(browser.context);
-    await gotoApp(page, server.url + query);
+    const { page } = await openPage(site.browser.context);
+    await gotoApp(page, site.server.url + query);
     // Open every "why?" so their contents are checked too.
     await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
     assert.deepEqual(await axe(page), []);
@@ -54,9 +44,9 @@ async function tabTo(page, id, limit = 400) {
 }
 
 test("the main journey with the keyboard alone", async () => {
-  const { page } = await openPage(browser.context);
-  await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url.replace(/\/$/, "") });
-  await gotoApp(page, `${server.url}?svc=api:2`);
+  const { page } = await openPage(site.browser.context);
+  await site.browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: site.server.url.replace(/\/$/, "") });
+  await gotoApp(page, `${site.server.url}?svc=api:2`);
   await page.locator("body").focus();
 
   await tabTo(page, "f-db_cores");

@@ -1,6 +1,8 @@
 // Shared set-up for the browser tests: Debian's Chromium driven by playwright-core, with every
 // console error, page error and failed request recorded so a test can assert there were none.
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
+import { serveDist } from "./server.mjs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -78,4 +80,20 @@ export async function fieldValues(page) {
     }
     return out;
   });
+}
+
+/** Registers hooks that serve dist/ and launch a browser for a test file; returns { server, browser }.
+ * `setup(site)` runs once both are up. */
+export function useSite(setup = async () => {}) {
+  const site = {};
+  before(async () => {
+    site.server = await serveDist("dist");
+    site.browser = await launch();
+    await setup(site);
+  });
+  after(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+  });
+  return site;
 }

@@ -1,31 +1,20 @@
 // The main journeys on the built page: change inputs and see everything follow, manage services,
 // copy and download, share a link, open a bad link, embed one block, and work offline.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { serveDist } from "./server.mjs";
-import { cspViolations, fieldValues, gotoApp, launch, openPage } from "./harness.mjs";
+import { cspViolations, fieldValues, gotoApp, launch, openPage, useSite } from "./harness.mjs";
 
 const CLI = "target/debug/poolcalc";
-let server;
-let browser;
-const allProblems = [];
-
-before(async () => {
-  server = await serveDist("dist");
-  browser = await launch();
-  await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url.replace(/\/$/, "") });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite(({ browser, server }) =>
+  browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url.replace(/\/$/, "") }),
+);
 
 /** Opens the page at `query`, and checks at the end that nothing went wrong on it. */
 async function open(query = "") {
-  const { page, problems } = await openPage(browser.context);
-  await gotoApp(page, server.url + query);
+  const { page, problems } = await openPage(site.browser.context);
+  await gotoApp(page, site.server.url + query);
   return {
     page,
     async done() {
@@ -149,8 +138,8 @@ test("a link with bad parameters names each one and applies the rest", async () 
 });
 
 test("embed=1&block=pgbouncer.ini shows only that block and posts its height", async () => {
-  const { page, problems } = await openPage(browser.context);
-  const src = `${server.url}?pooler=pgbouncer&embed=1&block=pgbouncer.ini`;
+  const { page, problems } = await openPage(site.browser.context);
+  const src = `${site.server.url}?pooler=pgbouncer&embed=1&block=pgbouncer.ini`;
   // The host page listens before the frame exists, as the README's two-line listener does.
   await page.setContent(
     `<script>window.heights = []; addEventListener("message", (e) => e.data?.type === "poolcalc:height" && heights.push(e.data.height));</script>` +
@@ -185,7 +174,7 @@ test("secrets stay in memory: never in the address or local storage", async () =
 test("without a query the last state comes back from local storage", async () => {
   const { page, done } = await open("?env=dev&svc=solo:5");
   await page.locator("#f-db_cores").fill("7");
-  await page.goto(server.url);
+  await page.goto(site.server.url);
   await page.waitForSelector("#app[data-ready='1']");
   assert.equal(await page.locator("#f-env").inputValue(), "dev");
   assert.equal(await page.locator("#f-db_cores").inputValue(), "7");
@@ -201,14 +190,14 @@ test("after the first visit the page computes offline", async () => {
       await new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
     }
   });
-  await browser.context.setOffline(true);
+  await site.browser.context.setOffline(true);
   try {
     await page.reload();
     await page.waitForSelector("#app[data-ready='1']");
     await page.locator("#f-db_cores").fill("10");
     assert.equal(await page.locator("#fig-target").innerText(), "20");
   } finally {
-    await browser.context.setOffline(false);
+    await site.browser.context.setOffline(false);
   }
   await done();
 });

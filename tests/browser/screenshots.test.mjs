@@ -1,22 +1,11 @@
 // Screenshots of the full page (light and dark, desktop and 360 px phone) and of an embed, saved
 // under test-results/ as test artifacts to look at.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, statSync } from "node:fs";
-import { serveDist } from "./server.mjs";
-import { gotoApp, launch, openPage } from "./harness.mjs";
+import { gotoApp, openPage, useSite } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist("dist");
-  browser = await launch();
-  mkdirSync("test-results", { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite(async () => mkdirSync("test-results", { recursive: true }));
 
 const SHOTS = [
   ["page-light.png", "?pooler=pgbouncer&preset=runbook", { width: 1280, height: 900 }, "light", true],
@@ -27,10 +16,10 @@ const SHOTS = [
 
 for (const [file, query, size, scheme, fullPage] of SHOTS) {
   test(`screenshot ${file}`, async () => {
-    const { page } = await openPage(browser.context);
+    const { page } = await openPage(site.browser.context);
     await page.setViewportSize(size);
     await page.emulateMedia({ colorScheme: scheme });
-    await gotoApp(page, server.url + query);
+    await gotoApp(page, site.server.url + query);
     const path = `test-results/${file}`;
     await page.screenshot({ path, fullPage });
     assert.ok(statSync(path).size > 10_000, "a real picture");

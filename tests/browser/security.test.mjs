@@ -1,35 +1,25 @@
 // Security of the page: hostile text in every text parameter of a share link stays inert (named
 // as invalid, shown as text), and nothing violates the Content-Security-Policy.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
-import { serveDist } from "./server.mjs";
-import { cspViolations, gotoApp, launch, openPage } from "./harness.mjs";
+import { cspViolations, gotoApp, openPage, useSite } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist("dist");
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 const TEXT_PARAMS = ["db_host", "db_name", "db_user", "db_schema", "pgb_host", "pgb_auth_file", "redis_host", "redis_nodes", "kafka_brokers", "svc", "set", "rds_class", "block", "theme", "env"];
 const PAYLOADS = ["<script>window.__xss=1</script>", '"><img src=x onerror="window.__xss=1">'];
 
 for (const payload of PAYLOADS) {
   test(`a link carrying ${payload} in every text parameter stays inert and names each one`, async () => {
-    const { page, problems } = await openPage(browser.context);
+    const { page, problems } = await openPage(site.browser.context);
     let dialogs = 0;
     page.on("dialog", (d) => {
       dialogs += 1;
       d.dismiss();
     });
     const query = TEXT_PARAMS.map((p) => `${p}=${encodeURIComponent(payload)}`).join("&");
-    await gotoApp(page, `${server.url}?${query}`);
+    await gotoApp(page, `${site.server.url}?${query}`);
     const notice = await page.locator("#link-notice").innerText();
     for (const p of TEXT_PARAMS) assert.match(notice, new RegExp(`^${p} = `, "m"), `${p} is named`);
     assert.ok(notice.includes(payload.slice(0, 20)), "the text is shown as text");

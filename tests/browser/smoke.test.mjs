@@ -1,26 +1,16 @@
 // The built page loads its wasm, computes a first answer, reacts to input, and stays clean.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveDist } from "./server.mjs";
-import { launch, openPage, gotoApp } from "./harness.mjs";
+import { gotoApp, openPage, useSite } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist("dist");
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 test("the page mounts the wasm app and updates the answer as you type", async () => {
-  const { page, problems } = await openPage(browser.context);
-  await gotoApp(page, server.url);
+  const { page, problems } = await openPage(site.browser.context);
+  await gotoApp(page, site.server.url);
   assert.equal(await page.title(), "poolcalc");
   assert.equal(await page.locator("h1").innerText(), "poolcalc");
-  assert.ok(server.requests.some((p) => p.endsWith(".wasm")), "the wasm module was requested");
+  assert.ok(site.server.requests.some((p) => p.endsWith(".wasm")), "the wasm module was requested");
 
   const target = page.locator("#fig-target");
   assert.equal(await target.innerText(), "8", "2 × 4 cores");
