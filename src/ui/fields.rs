@@ -1,9 +1,11 @@
-//! Form fields bound to share-link parameters. Each has a visible label, its unit and allowed
-//! range, and its error next to it as you type.
+//! One generic form field, driven by a `Spec` (ui/form_spec.rs): a visible label, its unit and
+//! allowed range, the control, and its error next to it as you type.
 
 use leptos::prelude::*;
 
-use super::state::state;
+use super::form_spec::{sized_by_preset, Control, Spec};
+use super::state::{state, AppState};
+use crate::calc::inputs::RedisUse;
 use crate::calc::query::param_value;
 use crate::render::secrets::check_secret;
 
@@ -12,181 +14,177 @@ pub fn field_id(key: &str) -> String {
     format!("f-{key}")
 }
 
-/// The error line under a field; empty (and silent) while the field is valid.
-#[component]
-fn FieldError(key: &'static str) -> impl IntoView {
-    let s = state();
-    view! {
-        <p class="field-error" id=format!("e-{key}") role="alert">
-            {move || s.error(key)}
-        </p>
+const SECRET_HINT: &str =
+    "optional; stays in this tab's memory only (outputs use a ${…} placeholder without it)";
+
+/// Applies a secret typed into the page: memory only, never the link, storage or logs.
+fn set_secret(s: AppState, spec: &Spec, value: String) {
+    let checked = if value.is_empty() {
+        Ok(None)
+    } else {
+        check_secret(&value).map(|()| Some(value))
+    };
+    match checked {
+        Ok(v) => {
+            s.clear_error(spec.key);
+            s.secrets.update(|secrets| match spec.key {
+                "db_password" => secrets.db_password = v,
+                "redis_password" => secrets.redis_password = v,
+                _ => secrets.kafka_password = v,
+            });
+        }
+        Err(e) => s.set_error(spec.key, format!("{} {e}.", spec.label)),
     }
 }
 
-/// A number or text input bound to one parameter.
+/// A form field for one parameter, shown only while it applies to the inputs.
 #[component]
-pub fn InputField(
-    /// The share-link parameter, e.g. `db_cores`.
-    key: &'static str,
-    /// The visible label.
-    label: &'static str,
-    /// Unit and allowed range, shown under the label.
-    #[prop(optional)]
-    hint: &'static str,
-    /// `true` for a whole-number field (numeric keyboard on phones).
-    #[prop(optional)]
-    numeric: bool,
-    /// Greyed out when another input decides the value (e.g. an RDS class fills the cores).
-    #[prop(optional, into)]
-    disabled: Signal<bool>,
+pub fn Field(
+    /// What the field is (parameter, label, hint, control, when it shows).
+    spec: &'static Spec,
 ) -> impl IntoView {
     let s = state();
-    let initial = s.inputs.with_untracked(|i| param_value(i, key));
-    let shown = move || {
-        if disabled.get() {
-            // Show the value the plan uses instead of the one typed.
-            Some(s.plan.with(|p| match key {
-                "db_cores" => p.budget.db_cores.to_string(),
-                "db_max_conn" => p.budget.max_connections.to_string(),
-                _ => String::new(),
-            }))
-        } else {
-            None
+    let shown = Memo::new(move |_| s.inputs.with(spec.show));
+    move || shown.get().then(|| field_body(s, spec))
+}
+
+fn field_body(s: AppState, spec: &'static Spec) -> AnyView {
+    let key = spec.key;
+    let id = field_id(key);
+    let described = format!("h-{key} e-{key}");
+    let hint = if matches!(spec.control, Control::Secret) {
+        SECRET_HINT
+    } else {
+        spec.hint
+    };
+    let error = move || s.error(key);
+    let control = match spec.control {
+        Control::Select(options) => {
+            let current = s.inputs.with_untracked(|i| param_value(i, key));
+            let options = options()
+                .into_iter()
+                .map(|(value, text)| {
+                    let selected = value == current;
+                    view! { <option value=value selected=selected>{text}</option> }
+                })
+                .collect_view();
+            view! {
+                <select id=id.clone() name=key aria-describedby=described on:change=move |ev| s.set_param(key, spec.label, &event_target_value(&ev))>
+                    {options}
+                </select>
+            }
+            .into_any()
+        }
+        Control::Uses => return uses_field(s, spec),
+        control => {
+            let sized = Memo::new(move |_| {
+                matches!(control, Control::Sized) && s.inputs.with(sized_by_preset)
+            });
+            let input_type = match control {
+                Control::Secret => "password",
+                Control::Flag => "checkbox",
+                _ => "text",
+            };
+            let initial = s.inputs.with_untracked(|i| param_value(i, key));
+            let shown_value = move || {
+                if sized.get() {
+                    // The value the plan uses, not the one typed.
+                    s.plan
+                        .with(|p| {
+                            if key == "db_cores" {
+                                p.budget.db_cores
+                            } else {
+                                p.budget.max_connections
+                            }
+                        })
+                        .to_string()
+                } else {
+                    s.inputs.with_untracked(|i| param_value(i, key))
+                }
+            };
+            let on_input = move |ev| match control {
+                Control::Secret => set_secret(s, spec, event_target_value(&ev)),
+                Control::Flag => s.set_param(
+                    key,
+                    spec.label,
+                    if event_target_checked(&ev) { "1" } else { "0" },
+                ),
+                _ => s.set_param(key, spec.label, &event_target_value(&ev)),
+            };
+            view! {
+                <input
+                    id=id.clone()
+                    name=key
+                    type=input_type
+                    inputmode=if matches!(control, Control::Number | Control::Sized) { "numeric" } else { "text" }
+                    autocomplete=if matches!(control, Control::Secret) { "new-password" } else { "off" }
+                    spellcheck="false"
+                    value=initial.clone()
+                    checked=initial == "1"
+                    prop:value=shown_value
+                    disabled=move || sized.get()
+                    aria-invalid=move || if error().is_some() { "true" } else { "false" }
+                    aria-describedby=described
+                    on:input=on_input
+                />
+            }
+            .into_any()
         }
     };
     view! {
-        <div class="field" class:invalid=move || s.error(key).is_some()>
-            <label for=field_id(key)>{label}</label>
+        <div class="field" class:check=matches!(spec.control, Control::Flag) class:invalid=move || error().is_some()>
+            <label for=id>{spec.label}</label>
             <span class="hint" id=format!("h-{key}")>{hint}</span>
-            <input
-                id=field_id(key)
-                name=key
-                type="text"
-                inputmode=if numeric { "numeric" } else { "text" }
-                autocomplete="off"
-                spellcheck="false"
-                value=initial
-                prop:value=move || shown().unwrap_or_else(|| s.inputs.with_untracked(|i| param_value(i, key)))
-                disabled=move || disabled.get()
-                aria-invalid=move || if s.error(key).is_some() { "true" } else { "false" }
-                aria-describedby=format!("h-{key} e-{key}")
-                on:input=move |ev| s.set_param(key, label, &event_target_value(&ev))
-            />
-            <FieldError key=key />
+            {control}
+            <p class="field-error" id=format!("e-{key}") role="alert">{error}</p>
         </div>
     }
+    .into_any()
 }
 
-/// A `<select>` bound to one parameter.
-#[component]
-pub fn SelectField(
-    /// The share-link parameter.
-    key: &'static str,
-    /// The visible label.
-    label: &'static str,
-    /// (value, text) pairs.
-    options: Vec<(String, String)>,
-    /// A line under the label.
-    #[prop(optional)]
-    hint: &'static str,
-) -> impl IntoView {
-    let s = state();
-    let current = s.inputs.with_untracked(|i| param_value(i, key));
-    let options = options
-        .into_iter()
-        .map(|(value, text)| {
-            let selected = value == current;
-            view! { <option value=value selected=selected>{text}</option> }
+/// The Redis uses as checkboxes in their own group (at least one stays on).
+fn uses_field(s: AppState, spec: &'static Spec) -> AnyView {
+    let boxes = RedisUse::ALL
+        .iter()
+        .map(|&u| {
+            let id = format!("f-redis_use-{u}");
+            let checked = s.inputs.with_untracked(|i| i.redis.uses.contains(&u));
+            let toggle = move |ev| {
+                let on = event_target_checked(&ev);
+                let mut uses = s.inputs.with_untracked(|i| i.redis.uses.clone());
+                uses.retain(|x| *x != u);
+                if on {
+                    uses.push(u);
+                }
+                let text: Vec<&str> = RedisUse::ALL
+                    .iter()
+                    .filter(|x| uses.contains(x))
+                    .map(|x| x.as_str())
+                    .collect();
+                if text.is_empty() {
+                    s.set_error(
+                        spec.key,
+                        "Redis uses must include at least one of cache, queue or pubsub.".into(),
+                    );
+                } else {
+                    s.set_param(spec.key, spec.label, &text.join(","));
+                }
+            };
+            view! {
+                <span class="check">
+                    <input type="checkbox" id=id.clone() checked=checked on:change=toggle />
+                    <label for=id>{u.to_string()}</label>
+                </span>
+            }
         })
         .collect_view();
     view! {
-        <div class="field" class:invalid=move || s.error(key).is_some()>
-            <label for=field_id(key)>{label}</label>
-            <span class="hint" id=format!("h-{key}")>{hint}</span>
-            <select
-                id=field_id(key)
-                name=key
-                aria-describedby=format!("h-{key} e-{key}")
-                on:change=move |ev| s.set_param(key, label, &event_target_value(&ev))
-            >
-                {options}
-            </select>
-            <FieldError key=key />
-        </div>
+        <fieldset class="field" id="f-redis_use">
+            <legend>{spec.label}</legend>
+            <span class="hint">{spec.hint}</span>
+            {boxes}
+            <p class="field-error" role="alert">{move || s.error(spec.key)}</p>
+        </fieldset>
     }
-}
-
-/// Options for a text enum: every value, shown as itself.
-pub fn enum_options<T: Copy + std::fmt::Display>(all: &[T]) -> Vec<(String, String)> {
-    all.iter().map(|v| (v.to_string(), v.to_string())).collect()
-}
-
-/// A checkbox for a `0`/`1` parameter.
-#[component]
-pub fn FlagField(
-    /// The share-link parameter.
-    key: &'static str,
-    /// The visible label.
-    label: &'static str,
-) -> impl IntoView {
-    let s = state();
-    let checked = s.inputs.with_untracked(|i| param_value(i, key)) == "1";
-    view! {
-        <div class="field check">
-            <input
-                id=field_id(key)
-                name=key
-                type="checkbox"
-                checked=checked
-                on:change=move |ev| s.set_param(key, label, if event_target_checked(&ev) { "1" } else { "0" })
-            />
-            <label for=field_id(key)>{label}</label>
-        </div>
-    }
-}
-
-/// A password typed into the page: kept in memory only, never in the link, storage or logs.
-#[component]
-pub fn SecretField(
-    /// `db_password`, `redis_password` or `kafka_password`.
-    key: &'static str,
-    /// The visible label.
-    label: &'static str,
-) -> impl IntoView {
-    let s = state();
-    let on_input = move |ev| {
-        let value = event_target_value(&ev);
-        let checked = if value.is_empty() {
-            Ok(None)
-        } else {
-            check_secret(&value).map(|()| Some(value))
-        };
-        match checked {
-            Ok(v) => {
-                s.clear_error(key);
-                s.secrets.update(|secrets| match key {
-                    "db_password" => secrets.db_password = v,
-                    "redis_password" => secrets.redis_password = v,
-                    _ => secrets.kafka_password = v,
-                });
-            }
-            Err(e) => s.set_error(key, format!("{label} {e}.")),
-        }
-    };
-    view! {
-        <div class="field" class:invalid=move || s.error(key).is_some()>
-            <label for=field_id(key)>{label}</label>
-            <span class="hint" id=format!("h-{key}")>
-                "optional; stays in this tab's memory only (outputs use a ${…} placeholder without it)"
-            </span>
-            <input
-                id=field_id(key)
-                type="password"
-                autocomplete="new-password"
-                aria-describedby=format!("h-{key} e-{key}")
-                on:input=on_input
-            />
-            <FieldError key=key />
-        </div>
-    }
+    .into_any()
 }

@@ -7,6 +7,7 @@ mod budget;
 mod fields;
 mod findings;
 mod form;
+mod form_spec;
 mod pins;
 mod services;
 mod share;
