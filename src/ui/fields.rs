@@ -44,8 +44,11 @@ pub fn Field(
     spec: &'static Spec,
 ) -> impl IntoView {
     let s = state();
-    let shown = Memo::new(move |_| s.inputs.with(spec.show));
-    move || shown.get().then(|| field_body(s, spec))
+    // Only fields that come and go subscribe to the inputs.
+    let shown = spec
+        .show
+        .map(|show| Memo::new(move |_| s.inputs.with(show)));
+    move || shown.is_none_or(|m| m.get()).then(|| field_body(s, spec))
 }
 
 fn field_body(s: AppState, spec: &'static Spec) -> AnyView {
@@ -77,9 +80,9 @@ fn field_body(s: AppState, spec: &'static Spec) -> AnyView {
         }
         Control::Uses => return uses_field(s, spec),
         control => {
-            let sized = Memo::new(move |_| {
-                matches!(control, Control::Sized) && s.inputs.with(sized_by_preset)
-            });
+            let sized = matches!(control, Control::Sized)
+                .then(|| Memo::new(move |_| s.inputs.with(sized_by_preset)));
+            let sized = move || sized.is_some_and(|m| m.get());
             let input_type = match control {
                 Control::Secret => "password",
                 Control::Flag => "checkbox",
@@ -87,7 +90,7 @@ fn field_body(s: AppState, spec: &'static Spec) -> AnyView {
             };
             let initial = s.inputs.with_untracked(|i| param_value(i, key));
             let shown_value = move || {
-                if sized.get() {
+                if sized() {
                     // The value the plan uses, not the one typed.
                     s.plan
                         .with(|p| {
@@ -122,7 +125,7 @@ fn field_body(s: AppState, spec: &'static Spec) -> AnyView {
                     value=initial.clone()
                     checked=initial == "1"
                     prop:value=shown_value
-                    disabled=move || sized.get()
+                    disabled=sized
                     aria-invalid=move || if error().is_some() { "true" } else { "false" }
                     aria-describedby=described
                     on:input=on_input

@@ -28,8 +28,8 @@ pub struct Spec {
     pub label: &'static str,
     pub hint: &'static str,
     pub control: Control,
-    /// Whether the field applies to these inputs.
-    pub show: fn(&Inputs) -> bool,
+    /// Whether the field applies to these inputs (`None`: always).
+    pub show: Option<fn(&Inputs) -> bool>,
 }
 
 const fn f(key: &'static str, label: &'static str, hint: &'static str, control: Control) -> Spec {
@@ -38,16 +38,15 @@ const fn f(key: &'static str, label: &'static str, hint: &'static str, control: 
         label,
         hint,
         control,
-        show: always,
+        show: None,
     }
 }
 
 const fn when(spec: Spec, show: fn(&Inputs) -> bool) -> Spec {
-    Spec { show, ..spec }
-}
-
-fn always(_: &Inputs) -> bool {
-    true
+    Spec {
+        show: Some(show),
+        ..spec
+    }
 }
 
 fn opts<T: Copy + std::fmt::Display>(all: &[T]) -> Vec<(String, String)> {
