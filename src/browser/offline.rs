@@ -21,8 +21,13 @@ pub fn register(on_update: impl Fn() + 'static) {
             return;
         };
         let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
-        let controlled = container.controller().is_some();
-        if controlled && registration.waiting().is_some() {
+        // An update counts only while an older version controls the page (the first install is
+        // not an update). Read it when the new worker is installed, not at registration: on the
+        // first visit the worker takes control only after it activates.
+        let controlled = move || {
+            web_sys::window().is_some_and(|w| w.navigator().service_worker().controller().is_some())
+        };
+        if controlled() && registration.waiting().is_some() {
             on_update();
         }
         let reg = registration.clone();
@@ -33,7 +38,7 @@ pub fn register(on_update: impl Fn() + 'static) {
             let w = worker.clone();
             let on_update = on_update.clone();
             let changed = Closure::<dyn FnMut()>::new(move || {
-                if w.state() == web_sys::ServiceWorkerState::Installed && controlled {
+                if w.state() == web_sys::ServiceWorkerState::Installed && controlled() {
                     on_update();
                 }
             });
