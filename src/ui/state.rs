@@ -105,9 +105,10 @@ impl AppState {
     }
 
     /// Replaces all inputs (a preset, a restored link) and rebuilds the form from them.
+    /// The rebuilt password fields are empty, so the typed secrets are forgotten with them.
     pub fn replace_inputs(self, inputs: Inputs) {
-        self.field_errors
-            .update(|e| e.retain(|(k, _)| k.ends_with("_password")));
+        self.field_errors.set(Vec::new());
+        self.secrets.set(Secrets::default());
         self.inputs.set(inputs);
         self.revision.update(|r| *r += 1);
     }

@@ -168,6 +168,12 @@ test("secrets stay in memory: never in the address or local storage", async () =
   assert.ok(!page.url().includes("s3cret") && !stored.includes("s3cret"), `${page.url()} ${stored}`);
   await page.locator("#f-db_password").fill("bad\u0001pw");
   assert.match(await page.locator("#e-db_password").innerText(), /control character/);
+  // Reset empties the form, password included, and the outputs go back to the placeholder.
+  await page.locator("#f-db_password").fill("s3cret");
+  await page.locator("#reset").click();
+  assert.equal(await page.locator("#f-db_password").inputValue(), "");
+  assert.equal(await page.locator("#f-pooler").inputValue(), "none");
+  assert.match(await artifactText(page, "database-url"), /\$\{DB_PASSWORD\}/);
   await done();
 });
 
