@@ -168,3 +168,59 @@ fn alert_thresholds_come_from_the_plan() {
         (None, None, 85)
     );
 }
+
+#[test]
+fn every_computed_number_has_a_derivation_with_a_source() {
+    let scenarios = [
+        (
+            "",
+            vec![
+                "budget.usable",
+                "budget.target_active",
+                "budget.max_connections",
+                "budget.fleet_total",
+                "wallet-service.connection_limit",
+                "wallet-service.pool_timeout",
+                "wallet-service.connect_timeout",
+                "redis.total_connections",
+                "redis.max_retries_per_request",
+                "kafka.consumer.heartbeat_interval",
+                "kafka.producer.retries",
+                "kafka.producer.max_in_flight_requests",
+                "alerts.postgres_connections_threshold",
+                "alerts.redis_clients_threshold",
+                "alerts.kafka_lag_threshold",
+            ],
+        ),
+        (
+            "pooler=pgbouncer&prisma=7",
+            vec![
+                "pgbouncer.default_pool_size",
+                "pgbouncer.reserve_pool_size",
+                "pgbouncer.max_db_connections",
+                "pgbouncer.max_client_conn",
+                "pgbouncer.fd_need",
+                "pgbouncer.max_prepared_statements",
+                "prisma.pgbouncer_flag",
+                "prisma.idle_timeout_millis",
+                "budget.fleet_total",
+            ],
+        ),
+        (
+            "pooler=supavisor&provider=supabase",
+            vec!["budget.fleet_total", "budget.max_connections"],
+        ),
+    ];
+    for (query, paths) in scenarios {
+        let plan = plan_of(query);
+        for path in paths {
+            let d = plan
+                .why(path)
+                .unwrap_or_else(|| panic!("{query}: no derivation for {path}"));
+            assert!(
+                !d.formula.is_empty() && !d.source.is_empty(),
+                "{query}: {path}"
+            );
+        }
+    }
+}

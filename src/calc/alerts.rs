@@ -55,6 +55,25 @@ pub fn plan_alerts(
     // Without a throughput figure there is no lag the plan can derive; 1000 messages is a
     // conservative start, pinnable with set=alerts.kafka_lag:N.
     let kafka_lag_threshold = kafka_on.then(|| pinned(pins, "alerts.kafka_lag").unwrap_or(1000));
+    if let Some(r) = redis {
+        why.push((
+            "alerts.redis_clients_threshold".into(),
+            Derivation::new("80 % × maxclients", source::REDIS_MAXCLIENTS)
+                .input("maxclients", r.maxclients),
+        ));
+    }
+    if let Some(lag) = kafka_lag_threshold {
+        why.push((
+            "alerts.kafka_lag_threshold".into(),
+            Derivation::new(
+                "1000 messages unless pinned (set=alerts.kafka_lag:N)",
+                source::KAFKAJS_CONSUMING,
+            )
+            .step(format!(
+                "{lag}: no throughput figure is an input, so no lag can be derived from the plan"
+            )),
+        ));
+    }
     AlertPlan {
         utilisation_percent: UTILISATION_PERCENT,
         client_wait_seconds: CLIENT_WAIT_SECONDS,

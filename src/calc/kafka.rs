@@ -55,7 +55,7 @@ pub fn plan_kafka(
         return None;
     }
     let consumer = consumer(pins, why, findings);
-    let producer = producer(inputs, pins, findings);
+    let producer = producer(inputs, pins, why, findings);
     if k.client == KafkaClient::KafkaJs {
         findings.push(
             Finding::info(
@@ -122,7 +122,12 @@ fn consumer(
 
 /// Exactly-once needs idempotent, one request in flight, acks -1 and unbounded retries
 /// (KafkaJS docs/Transactions.md L14-20); KafkaJS enforces only acks and retries ≥ 1.
-fn producer(inputs: &Inputs, pins: &[Pin], findings: &mut Vec<Finding>) -> ProducerPlan {
+fn producer(
+    inputs: &Inputs,
+    pins: &[Pin],
+    why: &mut Vec<(String, Derivation)>,
+    findings: &mut Vec<Finding>,
+) -> ProducerPlan {
     let k = &inputs.kafka;
     let idempotent = pinned(pins, "kafka.producer.idempotent").map_or(k.eos, |v| v == 1);
     let in_flight = pinned(pins, "kafka.producer.max_in_flight_requests").map(|v| v as u32);
@@ -173,6 +178,17 @@ fn producer(inputs: &Inputs, pins: &[Pin], findings: &mut Vec<Finding>) -> Produ
         );
     }
     let eos_default = idempotent && in_flight.is_none();
+    why.push((
+        "kafka.producer.retries".into(),
+        Derivation::new("Number.MAX_SAFE_INTEGER when idempotent (unbounded), else KafkaJS' 5", source::KAFKAJS_TRANSACTIONS)
+            .input("idempotent", idempotent)
+            .step("stated explicitly: KafkaJS merges an empty retry object, so an idempotent producer would otherwise retry only 5 times"),
+    ));
+    why.push((
+        "kafka.producer.max_in_flight_requests".into(),
+        Derivation::new("1 when idempotent (exactly-once is documented for one request in flight), else no limit", source::KAFKAJS_TRANSACTIONS)
+            .input("idempotent", idempotent),
+    ));
     ProducerPlan {
         idempotent,
         max_in_flight_requests: in_flight.or(eos_default.then_some(1)),

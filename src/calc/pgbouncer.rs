@@ -165,6 +165,17 @@ pub fn size_pgbouncer(
     }
 
     let max_prepared_statements = prepared_statements(inputs, pins, findings);
+    why.push((
+        "pgbouncer.max_prepared_statements".into(),
+        Derivation::new("200 (PgBouncer's own default from 1.24) where the version knows the key and the mode needs it", source::PGBOUNCER_PREPARED)
+            .input("pgb_version", p.version)
+            .input("pool_mode", p.mode)
+            .step(match max_prepared_statements {
+                Some(v) => format!("set to {v}: protocol-level prepared statements work in {} mode", p.mode),
+                None if !p.version.has_prepared_statements() => format!("left out: PgBouncer {} does not know the key (1.21+) and would refuse to start", p.version),
+                None => "left out: session mode keeps a server connection per client".to_string(),
+            }),
+    ));
     mode_findings(
         inputs,
         client_connections,

@@ -99,6 +99,10 @@ pub fn plan(inputs: &Inputs) -> Plan {
             total
         }
     };
+    why.push((
+        "budget.fleet_total".into(),
+        fleet_total_why(inputs, &budget, client_connections),
+    ));
     if inputs.pooler.kind == Pooler::None
         && budget.fleet_total > budget.target_active.saturating_mul(2)
     {
@@ -131,6 +135,31 @@ pub fn plan(inputs: &Inputs) -> Plan {
         derivations: why,
         findings,
     }
+}
+
+/// Why the fleet can open as many server connections as it can, for the topology in use.
+fn fleet_total_why(inputs: &Inputs, budget: &Budget, clients: u64) -> Derivation {
+    let d = match inputs.pooler.kind {
+        Pooler::None => Derivation::new("Σ connection_limit × peak_replicas (no pooler: every app connection is a server connection)", source::PRISMA_POOL)
+            .input("services", inputs.services.len()),
+        Pooler::PgBouncer => Derivation::new("instances × min(default_pool_size + reserve_pool_size, max_db_connections)", source::PGBOUNCER_CONFIG)
+            .input("instances", inputs.pooler.instances)
+            .step(format!("the fleet's {clients} client connections share these server connections")),
+        Pooler::Supavisor => Derivation::new("Supavisor pool size: min(target_active, usable)", source::SUPABASE_COMPUTE)
+            .input("target_active", budget.target_active)
+            .input("usable", budget.usable)
+            .step("set this pool size in Supabase's dashboard; the pool is shared by the session and transaction ports"),
+    };
+    d.step(format!(
+        "{} ≤ {} usable: {}",
+        budget.fleet_total,
+        budget.usable,
+        if budget.fleet_total <= budget.usable {
+            "fits"
+        } else {
+            "does not fit"
+        }
+    ))
 }
 
 /// Supavisor's pool is set in Supabase's dashboard: aim at the active target within the usable slots.

@@ -92,6 +92,16 @@ pub fn plan_prisma(
         );
     }
 
+    if !v6 {
+        why.push((
+            "prisma.idle_timeout_millis".into(),
+            Derivation::new(
+                "300000 ms: Prisma 6's max_idle_connection_lifetime (pg's own default is 10000)",
+                source::PRISMA_POOL,
+            )
+            .step("the Prisma docs suggest it to keep Prisma 6's behaviour on Prisma 7"),
+        ));
+    }
     PrismaPlan {
         version: inputs.prisma,
         pgbouncer_flag,

@@ -110,6 +110,17 @@ pub fn plan_redis(
     }
     // Fail fast on request paths (the runbook's 3; ioredis' default is 20).
     let max_retries_per_request = pin.unwrap_or(3);
+    let mut d = Derivation::new(
+        "3 for the request-path client (the runbook's; ioredis' default is 20)",
+        source::IOREDIS_OPTIONS,
+    )
+    .step("queue workers get their own connection with null, which BullMQ requires");
+    if let Some(v) = pin {
+        d = d.step(format!(
+            "pinned to {v} by set=redis.max_retries_per_request:{v}"
+        ));
+    }
+    why.push(("redis.max_retries_per_request".into(), d));
 
     Some(RedisPlan {
         mode: r.mode,

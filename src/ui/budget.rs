@@ -127,7 +127,10 @@ pub fn BudgetView() -> impl IntoView {
             </table>
             <dl class="figures">
                 <div><dt>"Usable slots"</dt><dd id="fig-usable">{move || b().usable}</dd><dd><Why path="budget.usable".into() /></dd></div>
-                <div><dt>"Fleet total"</dt><dd id="fig-fleet">{move || b().fleet_total}</dd></div>
+                <div><dt>"Fleet total"</dt><dd id="fig-fleet">{move || b().fleet_total}</dd>
+                    <dd>
+                        <Why path="budget.fleet_total".into() />
+                    </dd></div>
                 <div><dt>"Target active"</dt><dd id="fig-target">{move || b().target_active}</dd><dd><Why path="budget.target_active".into() /></dd></div>
                 <div><dt>"max_connections"</dt><dd id="fig-max">{move || b().max_connections}</dd><dd><Why path="budget.max_connections".into() /></dd></div>
             </dl>
