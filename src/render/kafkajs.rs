@@ -4,7 +4,7 @@
 use super::escape::js_string;
 use super::Context;
 use crate::calc::inputs::{Compression, KafkaClient, Sasl};
-use crate::calc::kafka::{KafkaPlan, JS_MAX_SAFE_INTEGER};
+use crate::calc::kafka::{ConsumerPlan, KafkaPlan, JS_MAX_SAFE_INTEGER};
 
 /// KafkaJS `CompressionTypes` member names.
 fn codec(c: Compression) -> &'static str {
@@ -23,6 +23,20 @@ fn retries(n: u64) -> String {
     } else {
         n.to_string()
     }
+}
+
+/// The consumer's timing and fetch settings as object properties, one per line.
+fn consumer_fields(c: &ConsumerPlan, indent: &str) -> String {
+    [
+        ("sessionTimeout", c.session_timeout),
+        ("heartbeatInterval", c.heartbeat_interval),
+        ("rebalanceTimeout", c.rebalance_timeout),
+        ("maxWaitTimeInMs", c.max_wait_time_in_ms),
+        ("maxBytesPerPartition", c.max_bytes_per_partition),
+    ]
+    .iter()
+    .map(|(key, value)| format!("{indent}{key}: {value},\n"))
+    .collect()
 }
 
 /// Renders kafka.ts, or a comment when Kafka is off.
@@ -107,10 +121,8 @@ fn kafkajs(cx: &Context, k: &KafkaPlan) -> String {
     );
     out += "/** Consumer settings: heartbeatInterval stays at most a third of sessionTimeout. */\n";
     out += "export function consumerConfig(groupId: string): ConsumerConfig {\n  return {\n    groupId,\n";
-    out += &format!(
-        "    sessionTimeout: {},\n    heartbeatInterval: {},\n    rebalanceTimeout: {},\n    maxWaitTimeInMs: {},\n    maxBytesPerPartition: {},\n  }};\n}}\n\n",
-        c.session_timeout, c.heartbeat_interval, c.rebalance_timeout, c.max_wait_time_in_ms, c.max_bytes_per_partition
-    );
+    out += &consumer_fields(c, "    ");
+    out += "  };\n}\n\n";
     out += "export function createKafkaClient(): Kafka {\n  return new Kafka(kafkaConfig);\n}\n\n";
     out += "export async function createKafkaProducer(kafka: Kafka): Promise<Producer> {\n";
     out += "  const producer = kafka.producer(producerConfig);\n  await producer.connect();\n  return producer;\n}\n\n";
@@ -163,10 +175,7 @@ fn confluent(cx: &Context, k: &KafkaPlan) -> String {
     out += "  await producer.connect();\n  return producer;\n}\n\n";
     out += "export async function createKafkaConsumer(kafka: ReturnType<typeof createKafkaClient>, groupId: string) {\n";
     out += "  const consumer = kafka.consumer({\n    kafkaJS: {\n      groupId,\n";
-    out += &format!(
-        "      sessionTimeout: {},\n      heartbeatInterval: {},\n      rebalanceTimeout: {},\n      maxWaitTimeInMs: {},\n      maxBytesPerPartition: {},\n",
-        c.session_timeout, c.heartbeat_interval, c.rebalance_timeout, c.max_wait_time_in_ms, c.max_bytes_per_partition
-    );
+    out += &consumer_fields(c, "      ");
     out += "    },\n  });\n  await consumer.connect();\n  return consumer;\n}\n";
     out
 }
