@@ -152,35 +152,10 @@ fn ServiceRow(
             view! { <option value=value selected=selected>{text}</option> }
         })
         .collect_view();
-    let (nk, rk) = (name_key.clone(), replicas_key.clone());
     view! {
         <tr>
-            <td>
-                <input
-                    id=format!("svc-name-{index}")
-                    type="text"
-                    autocomplete="off"
-                    spellcheck="false"
-                    aria-label=format!("Service {} name", index + 1)
-                    aria-invalid=move || if s.error(&nk).is_some() { "true" } else { "false" }
-                    value=svc.name.clone()
-                    on:input=on_name
-                />
-                <p class="field-error" role="alert">{move || s.error(&name_key)}</p>
-            </td>
-            <td>
-                <input
-                    id=format!("svc-replicas-{index}")
-                    type="text"
-                    inputmode="numeric"
-                    autocomplete="off"
-                    aria-label=format!("Service {} replicas", index + 1)
-                    aria-invalid=move || if s.error(&rk).is_some() { "true" } else { "false" }
-                    value=svc.replicas.to_string()
-                    on:input=on_replicas
-                />
-                <p class="field-error" role="alert">{move || s.error(&replicas_key)}</p>
-            </td>
+            {text_cell(s, format!("svc-name-{index}"), format!("Service {} name", index + 1), name_key, svc.name.clone(), false, on_name)}
+            {text_cell(s, format!("svc-replicas-{index}"), format!("Service {} replicas", index + 1), replicas_key, svc.replicas.to_string(), true, on_replicas)}
             <td>
                 <select id=format!("svc-workload-{index}") aria-label=format!("Service {} workload", index + 1) on:change=on_workload>
                     {workloads}
@@ -192,5 +167,34 @@ fn ServiceRow(
                 <button type="button" id=format!("svc-remove-{index}") disabled=count == 1 aria-label=format!("Remove service {}", index + 1) on:click=remove>"Remove"</button>
             </td>
         </tr>
+    }
+}
+
+/// A text cell of a service row, with its error under it.
+fn text_cell(
+    s: AppState,
+    id: String,
+    label: String,
+    key: String,
+    value: String,
+    numeric: bool,
+    on_input: impl FnMut(leptos::web_sys::Event) + 'static,
+) -> impl IntoView {
+    let k = key.clone();
+    view! {
+        <td>
+            <input
+                id=id
+                type="text"
+                inputmode=if numeric { "numeric" } else { "text" }
+                autocomplete="off"
+                spellcheck="false"
+                aria-label=label
+                aria-invalid=move || if s.error(&k).is_some() { "true" } else { "false" }
+                value=value
+                on:input=on_input
+            />
+            <p class="field-error" role="alert">{move || s.error(&key)}</p>
+        </td>
     }
 }
