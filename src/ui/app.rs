@@ -77,7 +77,7 @@ pub fn App() -> impl IntoView {
             <LinkNotice />
             <main id="app" data-ready="1">
                 {match block {
-                    Some(name) => view! { <ArtifactList only=name /> <FindingsList /> }.into_any(),
+                    Some(name) => view! { <ArtifactList only=name /> <FindingsList with_fields=false /> }.into_any(),
                     None => view! {
                         <div class="layout">
                             <InputForm />

@@ -9,7 +9,11 @@ use crate::calc::Severity;
 
 /// The findings of the plan.
 #[component]
-pub fn FindingsList() -> impl IntoView {
+pub fn FindingsList(
+    /// Offer a button that focuses the field to change (off where the form is not shown).
+    #[prop(default = true)]
+    with_fields: bool,
+) -> impl IntoView {
     let s = state();
     let items = move || {
         s.plan.with(|p| {
@@ -32,7 +36,7 @@ pub fn FindingsList() -> impl IntoView {
                             <p class="links">
                                 <a href=f.source target="_blank" rel="noopener noreferrer">"Source"</a>
                                 {f.pin.clone().map(|pin| view! { " · " <span>"pin: "<code>{pin}</code></span> })}
-                                {field.map(|key| view! {
+                                {field.filter(|_| with_fields).map(|key| view! {
                                     " · "
                                     <button type="button" class="link" on:click=move |_| focus(&field_id(key))>
                                         {format!("Change {key}")}
@@ -48,11 +52,14 @@ pub fn FindingsList() -> impl IntoView {
     let counts = move || {
         s.plan.with(|p| {
             let n = |sev| p.findings.iter().filter(|f| f.severity == sev).count();
+            let count = |k: usize, one: &str, many: &str| {
+                format!("{k} {}", if k == 1 { one } else { many })
+            };
             format!(
-                "{} errors, {} warnings, {} notes",
-                n(Severity::Error),
-                n(Severity::Warning),
-                n(Severity::Info)
+                "{}, {}, {}",
+                count(n(Severity::Error), "error", "errors"),
+                count(n(Severity::Warning), "warning", "warnings"),
+                count(n(Severity::Info), "note", "notes")
             )
         })
     };

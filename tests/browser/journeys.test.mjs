@@ -154,6 +154,7 @@ test("embed=1&block=pgbouncer.ini shows only that block and posts its height", a
   assert.equal(await frame.locator("h1").count(), 0, "no page chrome");
   assert.equal(await frame.locator("form.inputs").count(), 0);
   await frame.locator(".findings").waitFor();
+  assert.equal(await frame.locator(".finding button.link").count(), 0, "no link to a form that is not there");
   assert.deepEqual(problems, []);
   await page.close();
 });
