@@ -38,14 +38,31 @@ pub fn App() -> impl IntoView {
     provide_context(s);
 
     // The URL and local storage follow the inputs (never the secrets, which are not inputs).
+    // Written a moment after the last change (typing stays fast, and browsers throttle bursts of
+    // history updates), and at once when the page is left.
+    let pending = StoredValue::new(None::<(TimeoutHandle, String, String)>);
+    let flush = move || {
+        if let Some((handle, with_view, q)) = pending.get_value() {
+            handle.clear();
+            pending.set_value(None);
+            location::replace_query(&with_view);
+            storage::save(&q);
+        }
+    };
     Effect::new(move |_| {
         let q = s.inputs.with(query::write);
         let with_view = s
             .inputs
             .with(|i| s.view.with(|v| query::write_with_view(i, v)));
-        location::replace_query(&with_view);
-        storage::save(&q);
+        if let Some((handle, ..)) = pending.get_value() {
+            handle.clear();
+        }
+        if let Ok(handle) = set_timeout_with_handle(flush, std::time::Duration::from_millis(200)) {
+            pending.set_value(Some((handle, with_view, q)));
+        }
     });
+    let leave = window_event_listener_untyped("pagehide", move |_| flush());
+    on_cleanup(move || leave.remove());
     // Theme: the system's preference unless the link says otherwise.
     Effect::new(move |_| {
         let theme = s.view.with(|v| v.theme).unwrap_or(Theme::Auto);

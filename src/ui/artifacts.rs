@@ -1,43 +1,116 @@
-//! The generated files: one block each, with Copy and Download.
+//! The generated files as tabs: one panel at a time (a light page that updates fast), every file
+//! when printing, and only the requested one in an embedded block.
 
 use leptos::prelude::*;
 
-use super::state::state;
-use crate::browser::{clipboard, download};
-use crate::render::file_name;
+use super::state::{state, AppState};
+use crate::browser::{clipboard, download, focus};
+use crate::calc::query::ARTIFACTS;
+use crate::render::{self, file_name, Context};
 
-/// Every artifact that applies to the inputs (or only `only`, in an embed).
+/// Renders one artifact for the current inputs, plan and secrets.
+fn rendered(s: AppState, name: &'static str) -> String {
+    s.inputs.with(|i| {
+        s.plan.with(|p| {
+            s.secrets.with(|secrets| {
+                render::render(
+                    name,
+                    &Context {
+                        inputs: i,
+                        plan: p,
+                        secrets,
+                    },
+                )
+                .unwrap_or_default()
+            })
+        })
+    })
+}
+
+/// The files that apply to the inputs, as tabs (or only `only`, in an embed).
 #[component]
 pub fn ArtifactList(
-    /// Show only this artifact.
+    /// Show only this artifact, without tabs.
     #[prop(optional)]
     only: Option<String>,
 ) -> impl IntoView {
     let s = state();
     let names = Memo::new(move |_| {
-        s.artifacts
-            .with(|a| a.iter().map(|(n, _)| *n).collect::<Vec<_>>())
+        s.inputs.with(|i| {
+            ARTIFACTS
+                .iter()
+                .copied()
+                .filter(|a| render::applies(a, i))
+                .collect::<Vec<_>>()
+        })
     });
-    let only = StoredValue::new(only);
+    let selected = RwSignal::new("env");
+    let printing = RwSignal::new(false);
+    let on = window_event_listener_untyped("beforeprint", move |_| printing.set(true));
+    let off = window_event_listener_untyped("afterprint", move |_| printing.set(false));
+    on_cleanup(move || {
+        on.remove();
+        off.remove();
+    });
+    let only = only.and_then(|o| ARTIFACTS.iter().copied().find(|a| *a == o));
+    // The selected tab, or the first file that applies when the selected one stops applying.
+    let current = Memo::new(move |_| {
+        let list = names.get();
+        let want = selected.get();
+        if list.contains(&want) {
+            want
+        } else {
+            list.first().copied().unwrap_or("findings")
+        }
+    });
+    let shown = move || match (only, printing.get()) {
+        (Some(one), _) => vec![one],
+        (None, true) => names.get(),
+        (None, false) => vec![current.get()],
+    };
+    let tabs = move || {
+        let list = names.get();
+        let step = move |name: &'static str, by: isize| {
+            let list = names.get_untracked();
+            let at = list.iter().position(|n| *n == name).unwrap_or(0) as isize;
+            let next = list[(at + by).rem_euclid(list.len() as isize) as usize];
+            selected.set(next);
+            focus(&format!("tab-{next}"));
+        };
+        view! {
+            <div class="tabs" role="tablist" aria-label="Config files">
+                {list
+                    .into_iter()
+                    .map(|name| {
+                        let active = move || current.get() == name;
+                        view! {
+                            <button
+                                type="button"
+                                role="tab"
+                                id=format!("tab-{name}")
+                                aria-selected=move || active().to_string()
+                                aria-controls=format!("a-{name}")
+                                tabindex=move || if active() { "0" } else { "-1" }
+                                on:click=move |_| selected.set(name)
+                                on:keydown=move |ev| match ev.key().as_str() {
+                                    "ArrowRight" => step(name, 1),
+                                    "ArrowLeft" => step(name, -1),
+                                    _ => {}
+                                }
+                            >
+                                {name}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        }
+    };
     view! {
         <section class="artifacts" aria-labelledby="artifacts-h">
             <h2 id="artifacts-h">"Config files"</h2>
-            {move || {
-                let names = names.get();
-                let list: Vec<&'static str> = match only.get_value() {
-                    Some(one) => names.into_iter().filter(|n| *n == one).collect(),
-                    None => names,
-                };
-                if list.is_empty() {
-                    return view! { <p>"This file does not apply to these inputs."</p> }.into_any();
-                }
-                let nav = (list.len() > 1).then(|| view! {
-                    <nav class="artifact-nav" aria-label="Config files">
-                        {list.iter().map(|n| view! { <a href=format!("#a-{n}")>{*n}</a> }).collect_view()}
-                    </nav>
-                });
-                view! { {nav} {list.into_iter().map(|name| view! { <ArtifactBlock name=name /> }).collect_view()} }.into_any()
-            }}
+            {only.is_none().then_some(tabs)}
+            {move || shown().into_iter().map(|name| view! { <ArtifactBlock name=name tabbed=only.is_none() /> }).collect_view()}
         </section>
     }
 }
@@ -47,16 +120,11 @@ pub fn ArtifactList(
 fn ArtifactBlock(
     /// The artifact's name (calc::query::ARTIFACTS).
     name: &'static str,
+    /// Whether it is a tab panel (labelled by its tab) or a block of its own.
+    tabbed: bool,
 ) -> impl IntoView {
     let s = state();
-    let text = Memo::new(move |_| {
-        s.artifacts.with(|a| {
-            a.iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, t)| t.clone())
-                .unwrap_or_default()
-        })
-    });
+    let text = Memo::new(move |_| rendered(s, name));
     let status = RwSignal::new(String::new());
     let file = move || s.inputs.with(|i| file_name(name, i));
     let copy = move |_| {
@@ -75,7 +143,12 @@ fn ArtifactBlock(
         });
     };
     view! {
-        <article class="artifact" id=format!("a-{name}") aria-labelledby=format!("ah-{name}")>
+        <article
+            class="artifact"
+            id=format!("a-{name}")
+            role=if tabbed { "tabpanel" } else { "region" }
+            aria-labelledby=if tabbed { format!("tab-{name}") } else { format!("ah-{name}") }
+        >
             <header>
                 <h3 id=format!("ah-{name}")>{name}<span class="file">{move || format!(" ({})", file())}</span></h3>
                 <div class="actions">

@@ -5,6 +5,8 @@ use leptos::prelude::*;
 
 use super::state::state;
 use super::why::Why;
+use crate::calc::pgbouncer::PgBouncerPlan;
+use crate::calc::services::ServicePlan;
 use crate::calc::Plan;
 
 /// One stretch of the bar.
@@ -140,33 +142,45 @@ pub fn BudgetView() -> impl IntoView {
     }
 }
 
-/// Each service's pool, with its derivation.
+/// Each service's pool, with its derivation. Rows are rebuilt only when the services change, so
+/// a row (and its open "why?") stays in place while its numbers change.
 #[component]
 fn ServicePools() -> impl IntoView {
     let s = state();
-    let rows = move || {
+    let names = Memo::new(move |_| {
         s.plan.with(|p| {
             p.services
                 .iter()
-                .map(|svc| {
-                    view! {
-                        <tr>
-                            <th scope="row">{svc.name.clone()}</th>
-                            <td>{svc.replicas}</td>
-                            <td>{svc.peak_replicas}</td>
-                            <td class="pool">{svc.connection_limit}<Why path=format!("{}.connection_limit", svc.name) /></td>
-                            <td>{svc.total}</td>
-                        </tr>
-                    }
-                })
-                .collect_view()
+                .map(|x| x.name.clone())
+                .collect::<Vec<_>>()
         })
+    });
+    let row = move |name: String| {
+        let svc = {
+            let name = name.clone();
+            Memo::new(move |_| {
+                s.plan
+                    .with(|p| p.services.iter().find(|x| x.name == name).cloned())
+            })
+        };
+        let cell = move |f: fn(&ServicePlan) -> u64| move || svc.with(|x| x.as_ref().map(f));
+        view! {
+            <tr>
+                <th scope="row">{name.clone()}</th>
+                <td>{cell(|x| x.replicas.into())}</td>
+                <td>{cell(|x| x.peak_replicas.into())}</td>
+                <td class="pool">{cell(|x| x.connection_limit.into())}<Why path=format!("{name}.connection_limit") /></td>
+                <td>{cell(|x| x.total)}</td>
+            </tr>
+        }
     };
     view! {
         <table class="pools" id="service-pools">
             <caption>"Pools per service"</caption>
             <thead><tr><th scope="col">"Service"</th><th scope="col">"Replicas"</th><th scope="col">"Peak"</th><th scope="col">"Pool each"</th><th scope="col">"Total"</th></tr></thead>
-            <tbody>{rows}</tbody>
+            <tbody>
+                {move || names.get().into_iter().map(row).collect_view()}
+            </tbody>
         </table>
     }
 }
@@ -175,22 +189,28 @@ fn ServicePools() -> impl IntoView {
 #[component]
 fn PgBouncerFigures() -> impl IntoView {
     let s = state();
+    let pgb = Memo::new(move |_| s.plan.with(|p| p.pgbouncer.clone()));
+    let on = Memo::new(move |_| pgb.with(Option::is_some));
+    let row = move |name: &'static str, f: fn(&PgBouncerPlan) -> u64| {
+        view! {
+            <div>
+                <dt>{name}</dt>
+                <dd>{move || pgb.with(|p| p.as_ref().map(f))}</dd>
+                <dd><Why path=format!("pgbouncer.{name}") /></dd>
+            </div>
+        }
+    };
     move || {
-        s.plan.with(|p| {
-            p.pgbouncer.as_ref().map(|pgb| {
-                let row = |name: &'static str, value: String| {
-                    view! { <div><dt>{name}</dt><dd>{value}</dd><dd><Why path=format!("pgbouncer.{name}") /></dd></div> }
-                };
-                view! {
-                    <dl class="figures" aria-label="PgBouncer settings">
-                        {row("default_pool_size", pgb.default_pool_size.to_string())}
-                        {row("reserve_pool_size", pgb.reserve_pool_size.to_string())}
-                        {row("max_db_connections", pgb.max_db_connections.to_string())}
-                        {row("max_client_conn", pgb.max_client_conn.to_string())}
-                        {row("fd_need", pgb.fd_need.to_string())}
-                    </dl>
-                }
-            })
+        on.get().then(|| {
+            view! {
+                <dl class="figures" aria-label="PgBouncer settings">
+                    {row("default_pool_size", |p| p.default_pool_size.into())}
+                    {row("reserve_pool_size", |p| p.reserve_pool_size.into())}
+                    {row("max_db_connections", |p| p.max_db_connections.into())}
+                    {row("max_client_conn", |p| p.max_client_conn.into())}
+                    {row("fd_need", |p| p.fd_need)}
+                </dl>
+            }
         })
     }
 }

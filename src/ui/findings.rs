@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::fields::field_id;
 use super::state::state;
 use crate::browser::focus;
-use crate::calc::Severity;
+use crate::calc::{Finding, Severity};
 
 /// The findings of the plan.
 #[component]
@@ -15,39 +15,33 @@ pub fn FindingsList(
     with_fields: bool,
 ) -> impl IntoView {
     let s = state();
-    let items = move || {
-        s.plan.with(|p| {
-            p.findings
-                .iter()
-                .map(|f| {
-                    let (class, label) = match f.severity {
-                        Severity::Error => ("finding error", "Error"),
-                        Severity::Warning => ("finding warning", "Warning"),
-                        Severity::Info => ("finding info", "Info"),
-                    };
-                    let field = f.field;
-                    view! {
-                        <li class=class data-code=f.code>
-                            <p>
-                                <strong class="sev">{label}</strong>" "
-                                <code class="code">{f.code}</code>
-                            </p>
-                            <p class="message">{f.message.clone()}</p>
-                            <p class="links">
-                                <a href=f.source target="_blank" rel="noopener noreferrer">"Source"</a>
-                                {f.pin.clone().map(|pin| view! { " · " <span>"pin: "<code>{pin}</code></span> })}
-                                {field.filter(|_| with_fields).map(|key| view! {
-                                    " · "
-                                    <button type="button" class="link" on:click=move |_| focus(&field_id(key))>
-                                        {format!("Change {key}")}
-                                    </button>
-                                })}
-                            </p>
-                        </li>
-                    }
-                })
-                .collect_view()
-        })
+    // Memoised: the list is rebuilt only when the findings themselves change, not on every input.
+    let list = Memo::new(move |_| s.plan.with(|p| p.findings.clone()));
+    let item = move |f: Finding| {
+        let (class, label) = match f.severity {
+            Severity::Error => ("finding error", "Error"),
+            Severity::Warning => ("finding warning", "Warning"),
+            Severity::Info => ("finding info", "Info"),
+        };
+        view! {
+            <li class=class data-code=f.code>
+                <p>
+                    <strong class="sev">{label}</strong>" "
+                    <code class="code">{f.code}</code>
+                </p>
+                <p class="message">{f.message}</p>
+                <p class="links">
+                    <a href=f.source target="_blank" rel="noopener noreferrer">"Source"</a>
+                    {f.pin.map(|pin| view! { " · " <span>"pin: "<code>{pin}</code></span> })}
+                    {f.field.filter(|_| with_fields).map(|key| view! {
+                        " · "
+                        <button type="button" class="link" on:click=move |_| focus(&field_id(key))>
+                            {format!("Change {key}")}
+                        </button>
+                    })}
+                </p>
+            </li>
+        }
     };
     let counts = move || {
         s.plan.with(|p| {
@@ -67,7 +61,9 @@ pub fn FindingsList(
         <section class="findings" aria-labelledby="findings-h">
             <h2 id="findings-h">"Findings"</h2>
             <p class="hint" aria-live="polite">{counts}</p>
-            <ul class="finding-list">{items}</ul>
+            <ul class="finding-list">
+                {move || list.get().into_iter().map(item).collect_view()}
+            </ul>
         </section>
     }
 }

@@ -16,7 +16,13 @@ pub fn ShareBar() -> impl IntoView {
     let embed_open = RwSignal::new(false);
     let block = RwSignal::new(String::new());
     let copy_link = move |_| {
-        let href = location::href();
+        // From the inputs, not the address bar, which follows them a moment later.
+        let href = format!(
+            "{}?{}",
+            location::base_url(),
+            s.inputs
+                .with_untracked(|i| s.view.with_untracked(|v| write_with_view(i, v)))
+        );
         leptos::task::spawn_local(async move {
             status.set(match clipboard::copy(&href).await {
                 Ok(()) => "Link copied".into(),

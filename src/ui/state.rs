@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::calc::query::{apply, ParamError, View};
 use crate::calc::{plan, Inputs, Plan};
-use crate::render::{self, Context, Secrets};
+use crate::render::Secrets;
 
 /// Everything the components share, handed down as context.
 #[derive(Clone, Copy)]
@@ -21,8 +21,6 @@ pub struct AppState {
     /// Bumped when the inputs are replaced as a whole, so the form re-reads every field.
     pub revision: RwSignal<u32>,
     pub plan: Memo<Plan>,
-    /// Every artifact that applies, rendered: (name, text).
-    pub artifacts: Memo<Vec<(&'static str, String)>>,
     /// A new version of the page is waiting (service worker).
     pub update_ready: RwSignal<bool>,
 }
@@ -33,24 +31,6 @@ impl AppState {
         let inputs = RwSignal::new(inputs);
         let secrets = RwSignal::new(Secrets::default());
         let plan = Memo::new(move |_| inputs.with(plan));
-        let artifacts = Memo::new(move |_| {
-            inputs.with(|i| {
-                plan.with(|p| {
-                    secrets.with(|s| {
-                        let cx = Context {
-                            inputs: i,
-                            plan: p,
-                            secrets: s,
-                        };
-                        crate::calc::query::ARTIFACTS
-                            .iter()
-                            .filter(|a| render::applies(a, i))
-                            .map(|a| (*a, render::render(a, &cx).unwrap_or_default()))
-                            .collect()
-                    })
-                })
-            })
-        });
         AppState {
             inputs,
             view: RwSignal::new(view),
@@ -59,7 +39,6 @@ impl AppState {
             link_errors: RwSignal::new(link_errors),
             revision: RwSignal::new(0),
             plan,
-            artifacts,
             update_ready: RwSignal::new(false),
         }
     }

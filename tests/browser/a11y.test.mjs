@@ -75,8 +75,12 @@ test("the main journey with the keyboard alone", async () => {
   await page.keyboard.press("Enter");
   assert.equal(await summary.evaluate((s) => s.parentElement.open), true);
 
-  const copy = page.locator('button[aria-label="Copy pgbouncer.ini"]');
-  await copy.focus();
+  // The file tabs: arrow keys move between them, Tab goes on into the panel.
+  await page.locator('[id="tab-env"]').focus();
+  for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowRight");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "tab-pgbouncer.ini");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), "Copy pgbouncer.ini");
   await page.keyboard.press("Enter");
   await page.locator('[id="a-pgbouncer.ini"] .status').getByText("Copied").waitFor();
   assert.match(await page.evaluate(() => navigator.clipboard.readText()), /pool_mode = transaction/);

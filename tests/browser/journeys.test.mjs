@@ -25,9 +25,18 @@ async function open(query = "") {
   };
 }
 
+/** Selects a file's tab (the page shows one file at a time). */
+async function showTab(page, name) {
+  await page.locator(`[id="tab-${name}"]`).click();
+  await page.locator(`[id="a-${name}"] pre`).waitFor();
+}
+
 // textContent, not innerText: off-screen blocks skip rendering (content-visibility), and innerText
 // follows rendering.
-const artifactText = (page, name) => page.locator(`[id="a-${name}"] pre`).textContent();
+async function artifactText(page, name) {
+  await showTab(page, name);
+  return page.locator(`[id="a-${name}"] pre`).textContent();
+}
 
 test("changing cores and replicas updates the budget, the findings and the artifacts", async () => {
   const { page, done } = await open("?svc=api:2&svc=worker:2");
@@ -43,7 +52,7 @@ test("changing cores and replicas updates the budget, the findings and the artif
   assert.match(await page.locator('.finding[data-code="budget.over"] .message').innerText(), /too many/);
   assert.notEqual(await artifactText(page, "database-url"), urlBefore, "the URL's connection_limit follows");
   assert.match(await artifactText(page, "budget.md"), /\| api \| 100 \| 125 \| 1 \| 125 \|/);
-  assert.match(page.url(), /svc=api:100/, "the address follows the form");
+  await page.waitForURL(/svc=api:100/); // the address follows the form (a moment later)
 
   // "Change db_max_conn" focuses that field.
   await page.locator('.finding[data-code="budget.over"] button.link').click();
@@ -58,7 +67,7 @@ test("adding, reordering and removing a service", async () => {
   assert.equal(await page.evaluate(() => document.activeElement.id), "svc-name-2", "focus moves to the new row");
   await page.locator("#svc-name-2").fill("billing");
   await page.locator("#service-pools").getByText("billing").waitFor();
-  assert.match(page.url(), /svc=billing:2/);
+  await page.waitForURL(/svc=billing:2/);
 
   await page.locator("#svc-up-2").click();
   assert.equal(await page.locator("#svc-name-1").inputValue(), "billing");
@@ -74,6 +83,7 @@ test("adding, reordering and removing a service", async () => {
 
 test("Copy puts the artifact on the clipboard", async () => {
   const { page, done } = await open("?pooler=pgbouncer");
+  await showTab(page, "pgbouncer.ini");
   await page.locator('button[aria-label="Copy pgbouncer.ini"]').click();
   await page.locator('[id="a-pgbouncer.ini"] .status').getByText("Copied").waitFor();
   const clip = await page.evaluate(() => navigator.clipboard.readText());
@@ -85,9 +95,11 @@ test("Copy puts the artifact on the clipboard", async () => {
 test("Download gives the same bytes as the CLI for the same link", async () => {
   const { page, done } = await open("?pooler=pgbouncer&pgb_version=1.18&env=staging&svc=api:3");
   for (const [name, file] of [["pgbouncer.ini", "pgbouncer.ini"], ["env", "poolcalc.env"], ["alerts.yml", "alerts.yml"]]) {
+    await showTab(page, name);
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator(`button[aria-label="Download ${name}"]`).click()]);
     assert.equal(download.suggestedFilename(), file);
     const bytes = readFileSync(await download.path(), "utf8");
+    await page.waitForURL(/svc=api:3/);
     const query = new URL(page.url()).search;
     const cli = execFileSync(CLI, ["--artifact", name, query], { encoding: "utf8", env: { ...process.env, POOLCALC_DB_PASSWORD: "" } });
     assert.equal(bytes, cli, `${name}: page and CLI differ`);
@@ -165,6 +177,7 @@ test("secrets stay in memory: never in the address or local storage", async () =
   assert.match(await artifactText(page, "database-url"), /s3cret%2Fpa%3Ass/);
   assert.match(await artifactText(page, "userlist.txt"), /"s3cret\/pa:ss"/);
   await page.locator("#f-db_cores").fill("6");
+  await page.waitForURL(/db_cores=6/);
   const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
   assert.ok(!page.url().includes("s3cret") && !stored.includes("s3cret"), `${page.url()} ${stored}`);
   await page.locator("#f-db_password").fill("bad\u0001pw");
