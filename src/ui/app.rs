@@ -74,7 +74,12 @@ pub fn App() -> impl IntoView {
     if embedded {
         embed::post_height_to_parent();
     }
-    offline::register(move || s.update_ready.set(true));
+    // The service worker precaches every file: start it once the page has settled, so that its
+    // downloads do not compete with the first answer.
+    set_timeout(
+        move || offline::register(move || s.update_ready.set(true)),
+        std::time::Duration::from_millis(1000),
+    );
 
     let block = s
         .view
