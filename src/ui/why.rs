@@ -12,7 +12,12 @@ pub fn Why(
 ) -> impl IntoView {
     let s = state();
     let path2 = path.clone();
+    // Rendered (and kept in step with the plan) only while open: closed ones cost nothing.
+    let open = RwSignal::new(false);
     let body = move || {
+        if !open.get() {
+            return None;
+        }
         s.plan.with(|p| {
             p.why(&path2).map(|d| {
                 let inputs = d
@@ -35,7 +40,7 @@ pub fn Why(
         })
     };
     view! {
-        <details class="why">
+        <details class="why" on:toggle=move |ev| open.set(event_target::<leptos::web_sys::HtmlDetailsElement>(&ev).open())>
             <summary aria-label=format!("Why {path}?")>"why?"</summary>
             <div class="why-body">{body}</div>
         </details>

@@ -74,6 +74,7 @@ test("the main journey with the keyboard alone", async () => {
   await summary.focus();
   await page.keyboard.press("Enter");
   assert.equal(await summary.evaluate((s) => s.parentElement.open), true);
+  await summary.locator("xpath=..").locator(".why-body code").getByText("max_connections − reserved").waitFor();
 
   // The file tabs: arrow keys move between them, Tab goes on into the panel.
   await page.locator('[id="tab-env"]').focus();
