@@ -68,7 +68,7 @@ pub fn ShareBar() -> impl IntoView {
                     {ARTIFACTS.iter().map(|a| view! { <option value=*a>{format!("only {a}")}</option> }).collect_view()}
                 </select>
                 <label for="embed-snippet">"Paste this into your docs"</label>
-                <textarea id="embed-snippet" readonly rows="3" prop:value=snippet></textarea>
+                <textarea id="embed-snippet" readonly rows="3" prop:value=move || if embed_open.get() { snippet() } else { String::new() }></textarea>
                 <button type="button" id="copy-embed" on:click=copy_snippet>"Copy snippet"</button>
             </div>
         </div>

@@ -54,6 +54,13 @@ test("changing cores and replicas updates the budget, the findings and the artif
   assert.match(await artifactText(page, "budget.md"), /\| api \| 100 \| 125 \| 1 \| 125 \|/);
   await page.waitForURL(/svc=api:100/); // the address follows the form (a moment later)
 
+  // The Embed control gives the <iframe> for the current state.
+  await page.locator("#embed-toggle").click();
+  const snippet = await page.locator("#embed-snippet").inputValue();
+  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?v=1&amp;db_cores=12&amp;svc=api:100&amp;svc=worker:2&amp;embed=1" title="poolcalc"/);
+  await page.locator("#embed-block").selectOption("pgbouncer.ini");
+  assert.match(await page.locator("#embed-snippet").inputValue(), /embed=1&amp;block=pgbouncer\.ini"/);
+
   // "Change db_max_conn" focuses that field.
   await page.locator('.finding[data-code="budget.over"] button.link').click();
   assert.equal(await page.evaluate(() => document.activeElement.id), "f-db_max_conn");
