@@ -38,10 +38,3 @@ pub fn base_url() -> String {
         })
         .unwrap_or_default()
 }
-
-/// The whole current address.
-pub fn href() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default()
-}

@@ -116,7 +116,7 @@ pub fn budget(
     } else {
         0
     };
-    let target_active = db_cores.saturating_mul(2).saturating_add(spindles);
+    let target_active = super::target_active_connections(db_cores, spindles);
     let mut why_target = Derivation::new(
         "2 × db_cores + effective_spindles",
         source::HIKARI_POOL_SIZING,

@@ -8,7 +8,7 @@ use super::inputs::*;
 use super::pins::check_pin;
 use super::presets::{rds_class, SupabaseTier, RDS_CLASSES};
 use super::text::*;
-use super::text_enum::text_enum;
+use super::text_enum::{text_enum, TextEnum};
 
 text_enum!(
     /// Colour theme of the page.
@@ -435,35 +435,10 @@ fn apply_view(view: &mut View, key: &str, value: &str) -> Result<(), String> {
     }
 }
 
-fn set_enum<T: FromStr + EnumText>(slot: &mut T, value: &str) -> Result<(), String> {
-    *slot = T::from_str(value).map_err(|_| T::allowed_text())?;
+fn set_enum<T: FromStr + TextEnum>(slot: &mut T, value: &str) -> Result<(), String> {
+    *slot = T::from_str(value).map_err(|_| T::allowed_values())?;
     Ok(())
 }
-
-/// Lets `set_enum` name the allowed values of any text enum.
-pub trait EnumText {
-    fn allowed_text() -> String;
-}
-
-macro_rules! enum_text {
-    ($($t:ty),*) => { $(impl EnumText for $t { fn allowed_text() -> String { <$t>::allowed() } })* };
-}
-enum_text!(
-    Env,
-    Preset,
-    Provider,
-    Storage,
-    SslMode,
-    Pooler,
-    PoolMode,
-    Prisma,
-    Surge,
-    RedisMode,
-    KafkaClient,
-    Compression,
-    Sasl,
-    SupabaseTier
-);
 
 /// Plain decimal digits only (no sign, no spaces), within `lo..=hi`.
 fn parse_num<T: TryFrom<u64> + Copy>(value: &str, lo: u64, hi: u64) -> Result<T, String> {

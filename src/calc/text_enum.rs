@@ -24,6 +24,12 @@ macro_rules! text_enum {
             }
         }
 
+        impl crate::calc::text_enum::TextEnum for $name {
+            fn allowed_values() -> String {
+                Self::allowed()
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = ();
             fn from_str(s: &str) -> Result<Self, ()> {
@@ -39,6 +45,11 @@ macro_rules! text_enum {
     };
 }
 pub(crate) use text_enum;
+
+/// Any text enum, so that generic code (the link parser) can name its allowed values.
+pub trait TextEnum {
+    fn allowed_values() -> String;
+}
 
 /// Joins allowed values for a message: "`a`, `b` or `c`".
 pub fn list_or<'a>(items: impl Iterator<Item = &'a str>) -> String {
