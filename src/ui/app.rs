@@ -40,26 +40,27 @@ pub fn App() -> impl IntoView {
     // The URL and local storage follow the inputs (never the secrets, which are not inputs).
     // Written a moment after the last change (typing stays fast, and browsers throttle bursts of
     // history updates), and at once when the page is left.
-    let pending = StoredValue::new(None::<(TimeoutHandle, String, String)>);
+    // The link is written only when it is flushed, so a burst of keystrokes serialises it once.
+    let pending = StoredValue::new(None::<TimeoutHandle>);
     let flush = move || {
-        if let Some((handle, with_view, q)) = pending.get_value() {
+        if let Some(handle) = pending.get_value() {
             handle.clear();
             pending.set_value(None);
+            let with_view = s
+                .inputs
+                .with_untracked(|i| s.view.with_untracked(|v| query::write_with_view(i, v)));
             location::replace_query(&with_view);
-            storage::save(&q);
+            storage::save(&s.inputs.with_untracked(query::write));
         }
     };
     Effect::new(move |_| {
-        let q = s.inputs.with(query::write);
-        let with_view = s
-            .inputs
-            .with(|i| s.view.with(|v| query::write_with_view(i, v)));
-        if let Some((handle, ..)) = pending.get_value() {
+        s.inputs.track();
+        s.view.track();
+        if let Some(handle) = pending.get_value() {
             handle.clear();
         }
-        if let Ok(handle) = set_timeout_with_handle(flush, std::time::Duration::from_millis(200)) {
-            pending.set_value(Some((handle, with_view, q)));
-        }
+        pending
+            .set_value(set_timeout_with_handle(flush, std::time::Duration::from_millis(200)).ok());
     });
     let leave = window_event_listener_untyped("pagehide", move |_| flush());
     on_cleanup(move || leave.remove());
