@@ -24,7 +24,7 @@ test: setup-test
 
 ## The release site in dist/ (the files to host).
 dist: setup
-	trunk build --release --offline
+	scripts/release-build.sh
 
 ## Sizes of dist/ (raw and gzip); the last line is total_gzip_bytes=N.
 size: dist

@@ -21,6 +21,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The release build recompiles the standard library with the page (scripts/release-build.sh).
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  log "adding the rust-src component"
+  rustup component add rust-src
+fi
+
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
   # 0.22 needs a newer rustc than this toolchain; --locked keeps its dependency set reproducible.
   log "installing trunk $TRUNK_VERSION (about 10 minutes on 2 cores)"
@@ -42,6 +48,8 @@ fi
 
 # Trunk builds with `cargo --offline`, so every crate must be in the local registry first.
 cargo fetch --locked >/dev/null
+# ... and so must the standard library's own dependencies, for the release build's build-std.
+RUSTC_BOOTSTRAP=1 cargo fetch -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown >/dev/null
 
 if [ "$what" = test ]; then
   missing=()

@@ -24,14 +24,14 @@ stage "real programs: PgBouncer 1.18, PostgreSQL, psql, pg, ioredis + redis-serv
 cargo build --locked --bin poolcalc
 node --test --test-concurrency=1 --test-timeout=180000 tests/real/
 
-stage "trunk build --release --offline"
+stage "release build (scripts/release-build.sh: trunk build --release --offline)"
 # Where the machine allows it, build inside a network namespace with no network at all: this
 # proves Trunk fetches nothing (no tool download, no version check).
 if unshare -n true 2>/dev/null; then
   echo "(building with no network: unshare -n)"
-  unshare -n trunk build --release --offline
+  unshare -n scripts/release-build.sh
 else
-  trunk build --release --offline
+  scripts/release-build.sh
 fi
 
 stage "browser tests (headless Chromium against dist/)"
