@@ -1,10 +1,12 @@
-// Trunk post-build hook (Trunk.toml [[hooks]]): in release builds, (1) adds a strict
-// Content-Security-Policy whose script-src allows Trunk's inline loader by its sha256 hash and
-// nothing else inline, and (2) writes sw.js, the service worker that caches exactly the files of
+// Trunk post-build hook (Trunk.toml [[hooks]]): in release builds, (1) minifies wasm-bindgen's JS
+// glue (Trunk 0.21 minifies only HTML and CSS) and updates its subresource-integrity hash, (2) adds
+// a strict Content-Security-Policy whose script-src allows Trunk's inline loader by its sha256 hash
+// and nothing else inline, and (3) writes sw.js, the service worker that caches exactly the files of
 // this build, named by a version derived from their contents.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { minify } from "terser";
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) throw new Error("TRUNK_STAGING_DIR is not set: run this from Trunk's post_build hook");
@@ -15,6 +17,20 @@ let html = readFileSync(indexPath, "utf8");
 const sha256 = (text) => createHash("sha256").update(text).digest("base64");
 
 if (release) {
+  // The glue is an ES module imported by name: terser keeps its exports, renames only locals.
+  for (const f of readdirSync(dir).filter((f) => f.endsWith(".js") && f !== "sw.js")) {
+    const path = join(dir, f);
+    const { code } = await minify(readFileSync(path, "utf8"), { module: true, ecma: 2020, compress: { passes: 2 } });
+    writeFileSync(path, code);
+    const integrity = `sha384-${createHash("sha384").update(code).digest("base64")}`;
+    let updated = 0;
+    html = html.replace(/<link\b[^>]*>/g, (tag) => {
+      if (!tag.includes(`/${f}"`)) return tag;
+      updated++;
+      return tag.replace(/integrity="sha384-[^"]*"/, `integrity="${integrity}"`);
+    });
+    if (updated !== 1) throw new Error(`post-build: expected one <link> to ${f} in index.html, found ${updated}`);
+  }
   const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${sha256(m[1])}'`);
   const csp = [
     "default-src 'none'",
