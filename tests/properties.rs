@@ -194,4 +194,13 @@ proptest! {
         let parsed = calc::parse(&q);
         let _ = calc::plan(&parsed.inputs);
     }
+
+    #[test]
+    fn the_small_stable_sort_matches_the_standard_one(v in prop::collection::vec((0u8..6, any::<u16>()), 0..60)) {
+        let mut ours = v.clone();
+        calc::sort_stable_by_key(&mut ours, |x| x.0);
+        let mut std_sorted = v;
+        std_sorted.sort_by_key(|x| x.0);
+        prop_assert_eq!(ours, std_sorted);
+    }
 }

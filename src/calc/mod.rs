@@ -29,3 +29,16 @@ pub fn target_active_connections(db_cores: u32, effective_spindles: u32) -> u32 
         .saturating_mul(2)
         .saturating_add(effective_spindles)
 }
+
+/// Sorts by key, keeping equal elements in their order (like `sort_by_key`). An insertion sort:
+/// the lists it sorts are short (findings, at most 100 services), and it is a few hundred bytes
+/// of wasm where each instance of the standard library's stable sort costs several kilobytes.
+pub fn sort_stable_by_key<T, K: Ord>(v: &mut [T], key: impl Fn(&T) -> K) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && key(&v[j - 1]) > key(&v[j]) {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}

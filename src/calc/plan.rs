@@ -120,7 +120,7 @@ pub fn plan(inputs: &Inputs) -> Plan {
     let kafka = plan_kafka(inputs, &pins, &mut why, &mut findings);
     let alerts = plan_alerts(&budget, redis.as_ref(), kafka.is_some(), &pins, &mut why);
     runbook_findings(inputs, &budget, &mut findings);
-    findings.sort_by_key(|f| f.severity);
+    super::sort_stable_by_key(&mut findings, |f| f.severity);
 
     Plan {
         rules_version: RULES_VERSION,

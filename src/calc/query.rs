@@ -481,12 +481,14 @@ fn parse_uses(value: &str) -> Result<Vec<RedisUse>, String> {
     for part in value.split(',') {
         let u = RedisUse::from_str(part)
             .map_err(|_| format!("a comma list of {}", RedisUse::allowed()))?;
-        if !uses.contains(&u) {
-            uses.push(u);
-        }
+        uses.push(u);
     }
-    uses.sort();
-    Ok(uses)
+    // Each use once, in the contract's order.
+    Ok(RedisUse::ALL
+        .iter()
+        .copied()
+        .filter(|u| uses.contains(u))
+        .collect())
 }
 
 fn parse_hosts(value: &str) -> Result<Vec<HostPort>, String> {

@@ -175,7 +175,9 @@ fn fit_to_budget(
         // Rounding down leaves less than one connection per replica unused per service: hand
         // those slots back, largest pools first.
         let mut order: Vec<usize> = (0..plans.len()).filter(|&i| !pinned[i]).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(plans[i].connection_limit));
+        super::sort_stable_by_key(&mut order, |&i| {
+            std::cmp::Reverse(plans[i].connection_limit)
+        });
         for i in order {
             let peak = u64::from(plans[i].peak_replicas);
             if total + peak <= free {
