@@ -1,12 +1,14 @@
 // Trunk post-build hook (Trunk.toml [[hooks]]): in release builds, (1) minifies wasm-bindgen's JS
-// glue (Trunk 0.21 minifies only HTML and CSS) and updates its subresource-integrity hash, (2) adds
+// glue (terser) and the stylesheet (csso) and updates their subresource-integrity hashes (Trunk's
+// own minifier leaves the glue as is and drops the <head> tag this hook relies on), (2) adds
 // a strict Content-Security-Policy whose script-src allows Trunk's inline loader by its sha256 hash
 // and nothing else inline, and (3) writes sw.js, the service worker that caches exactly the files of
 // this build, named by a version derived from their contents.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { minify } from "terser";
+import { minify as minifyCss } from "csso";
+import { minify as minifyJs } from "terser";
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) throw new Error("TRUNK_STAGING_DIR is not set: run this from Trunk's post_build hook");
@@ -18,9 +20,14 @@ const sha256 = (text) => createHash("sha256").update(text).digest("base64");
 
 if (release) {
   // The glue is an ES module imported by name: terser keeps its exports, renames only locals.
-  for (const f of readdirSync(dir).filter((f) => f.endsWith(".js") && f !== "sw.js")) {
+  // The stylesheet keeps its rules in order (no restructuring), only shorter.
+  const minify = async (f, text) =>
+    f.endsWith(".js")
+      ? (await minifyJs(text, { module: true, ecma: 2020, compress: { passes: 2 } })).code
+      : minifyCss(text, { restructure: false }).css;
+  for (const f of readdirSync(dir).filter((f) => /\.(js|css)$/.test(f) && f !== "sw.js")) {
     const path = join(dir, f);
-    const { code } = await minify(readFileSync(path, "utf8"), { module: true, ecma: 2020, compress: { passes: 2 } });
+    const code = await minify(f, readFileSync(path, "utf8"));
     writeFileSync(path, code);
     const integrity = `sha384-${createHash("sha384").update(code).digest("base64")}`;
     let updated = 0;
