@@ -2,7 +2,7 @@
 //! used by the URL, local storage, the CLI and the page's `<select>` options.
 
 /// Declares an enum whose variants map one-to-one onto text, with `ALL`, `as_str`,
-/// `FromStr` (exact, case-sensitive) and `Display`.
+/// `FromStr` (exact, case-sensitive) and `Display`, all driven by one table of texts.
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -13,14 +13,17 @@ macro_rules! text_enum {
             /// Every value, in the order the share-link contract lists them.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// The text forms, in the order of `ALL` (so a value's text is `TEXTS[value as usize]`).
+            const TEXTS: &'static [&'static str] = &[$($text),+];
+
             /// The value's text form in the share link.
             pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
+                Self::TEXTS[self as usize]
             }
 
             /// The allowed text forms, for error messages: `a`, `b` or `c`.
             pub fn allowed() -> String {
-                crate::calc::text_enum::list_or(Self::ALL.iter().map(|v| v.as_str()))
+                crate::calc::text_enum::list_or(Self::TEXTS)
             }
         }
 
@@ -33,7 +36,9 @@ macro_rules! text_enum {
         impl std::str::FromStr for $name {
             type Err = ();
             fn from_str(s: &str) -> Result<Self, ()> {
-                match s { $($text => Ok($name::$variant),)+ _ => Err(()) }
+                crate::calc::text_enum::position(Self::TEXTS, s)
+                    .map(|i| Self::ALL[i])
+                    .ok_or(())
             }
         }
 
@@ -51,9 +56,15 @@ pub trait TextEnum {
     fn allowed_values() -> String;
 }
 
+/// Where `text` is in `texts` (exact, case-sensitive). One function for every enum: the tables
+/// are data, so the wasm carries no per-enum parsing code.
+pub fn position(texts: &[&str], text: &str) -> Option<usize> {
+    texts.iter().position(|t| *t == text)
+}
+
 /// Joins allowed values for a message: "`a`, `b` or `c`".
-pub fn list_or<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    let items: Vec<String> = items.map(|s| format!("`{s}`")).collect();
+pub fn list_or(items: &[&str]) -> String {
+    let items: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
     match items.split_last() {
         None => String::new(),
         Some((last, [])) => last.clone(),
