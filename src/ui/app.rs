@@ -82,6 +82,11 @@ pub fn App() -> impl IntoView {
         std::time::Duration::from_millis(1000),
     );
 
+    // index.html shows a line while the wasm loads (and lays out text early, so the fonts are
+    // ready for the answer's first layout); the page replaces it.
+    if let Some(boot) = document().get_element_by_id("boot") {
+        boot.remove();
+    }
     let block = s
         .view
         .with_untracked(|v| v.block.clone().filter(|_| embedded));

@@ -11,6 +11,7 @@ test("the page mounts the wasm app and updates the answer as you type", async ()
   assert.equal(await page.title(), "poolcalc");
   assert.equal(await page.locator("h1").innerText(), "poolcalc");
   assert.ok(site.server.requests.some((p) => p.endsWith(".wasm")), "the wasm module was requested");
+  assert.equal(await page.locator("#boot").count(), 0, "the loading line is replaced by the page");
 
   const target = page.locator("#fig-target");
   assert.equal(await target.innerText(), "8", "2 × 4 cores");
