@@ -220,3 +220,79 @@ fn every_artifact_is_free_of_control_characters() {
         }
     }
 }
+
+/// Markup left after removing the tags the page's blocks are made of: any `<` here would be text
+/// of the input that became markup.
+fn stray_markup(html: &str) -> Option<String> {
+    let tag = |t: &str| t.starts_with('<') && t.ends_with('>');
+    let mut rest = html.to_string();
+    for t in [
+        "<li>",
+        "</li>",
+        "<code>",
+        "</code>",
+        "<p>",
+        "</p>",
+        "</ul>",
+        "<ol class=\"why-steps\">",
+        "</ol>",
+        "<ul class=\"why-inputs\">",
+        "</a>",
+        "</button>",
+        "<span>",
+        "</span>",
+        "<strong class=\"sev\">",
+        "</strong>",
+        "<code class=\"code\">",
+        "<p class=\"message\">",
+        "<p class=\"links\">",
+    ] {
+        assert!(tag(t));
+        rest = rest.replace(t, "");
+    }
+    // Tags with attributes: the link, the finding's item and the buttons; their values are escaped,
+    // so no `>` or `"` of the input can end them early.
+    for open in ["<a href=", "<li class=", "<button type="] {
+        while let Some(at) = rest.find(open) {
+            let end = rest[at..]
+                .find('>')
+                .map(|e| at + e + 1)
+                .unwrap_or(rest.len());
+            rest.replace_range(at..end, "");
+        }
+    }
+    rest.contains('<').then_some(rest)
+}
+
+#[test]
+fn hostile_text_stays_text_in_the_page_blocks() {
+    use poolcalc::calc::{Derivation, Finding};
+    use poolcalc::render::html;
+    for bad in CORPUS {
+        // A link whose parameters are refused: the notice shows the name and the value as given.
+        let query = format!(
+            "{}=1&db_host={}",
+            percent_encode_query(bad),
+            percent_encode_query(bad)
+        );
+        let parsed = calc::parse(&query);
+        assert!(!parsed.errors.is_empty());
+        let notice = html::link_errors(&parsed.errors);
+        assert_eq!(stray_markup(&notice), None, "{bad:?} in {notice}");
+
+        let finding = Finding::error(
+            "x.y",
+            format!("message {bad}"),
+            "https://example.com/?a=1&b=2",
+        )
+        .pin(format!("{bad}.connection_limit:3"));
+        let list = html::findings(&[finding], true);
+        assert_eq!(stray_markup(&list), None, "{bad:?} in {list}");
+
+        let d = Derivation::new(format!("f({bad})"), "https://example.com/")
+            .input(bad, bad)
+            .step(*bad);
+        let why = html::derivation(&d);
+        assert_eq!(stray_markup(&why), None, "{bad:?} in {why}");
+    }
+}

@@ -22,3 +22,15 @@ pub fn focus(id: &str) {
         let _ = el.focus();
     }
 }
+
+/// The value of `attr` on the element an event started in, or on its nearest ancestor that has
+/// it: how a block rendered as markup (render/html.rs) tells which of its buttons was clicked.
+pub fn data_attribute(ev: &web_sys::Event, attr: &str) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    ev.target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest(&format!("[{attr}]"))
+        .ok()??
+        .get_attribute(attr)
+}

@@ -58,12 +58,14 @@ pub fn md_cell(s: &str) -> String {
         .replace(['\n', '\r'], " ")
 }
 
-/// An HTML attribute value, double-quoted, with `& < > "` as entities.
-pub fn html_attr(s: &str) -> String {
-    let escaped = s
-        .replace('&', "&amp;")
+/// HTML text content, with `& < >` as entities.
+pub fn html_text(s: &str) -> String {
+    s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-        .replace('"', "&quot;");
-    format!("\"{escaped}\"")
+}
+
+/// An HTML attribute value, double-quoted, with `& < > "` as entities.
+pub fn html_attr(s: &str) -> String {
+    format!("\"{}\"", html_text(s).replace('"', "&quot;"))
 }

@@ -6,6 +6,7 @@ mod budget_md;
 mod env;
 pub mod escape;
 mod findings;
+pub mod html;
 mod ioredis;
 mod kafkajs;
 mod pgbouncer;

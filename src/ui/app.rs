@@ -8,6 +8,7 @@ use super::share::ShareBar;
 use super::state::{state, AppState};
 use crate::browser::{embed, location, offline, storage};
 use crate::calc::query::{self, Theme};
+use crate::render::html::link_errors;
 
 /// Reads the opening state: the link's query, else the last state saved on this device.
 fn opening_state() -> AppState {
@@ -134,17 +135,12 @@ pub fn App() -> impl IntoView {
 #[component]
 fn LinkNotice() -> impl IntoView {
     let s = state();
-    move || {
-        let errors = s.link_errors.get();
-        (!errors.is_empty()).then(|| {
-            view! {
-                <div class="notice" role="alert" id="link-notice">
-                    <p><strong>"Some parameters of this link were not applied; the rest were:"</strong></p>
-                    <ul>{errors.into_iter().map(|e| view! { <li><code>{e.param.clone()}</code>" = "<code>{e.value.clone()}</code>": "{e.message.clone()}</li> }).collect_view()}</ul>
-                    <button type="button" on:click=move |_| s.link_errors.set(Vec::new())>"Dismiss"</button>
-                </div>
-            }
-        })
+    view! {
+        <div class="notice" role="alert" id="link-notice" hidden=move || s.link_errors.with(Vec::is_empty)>
+            <p><strong>"Some parameters of this link were not applied; the rest were:"</strong></p>
+            <ul inner_html=move || s.link_errors.with(|e| link_errors(e))></ul>
+            <button type="button" on:click=move |_| s.link_errors.set(Vec::new())>"Dismiss"</button>
+        </div>
     }
 }
 

@@ -7,104 +7,15 @@ use super::state::state;
 use super::why::Why;
 use crate::calc::pgbouncer::PgBouncerPlan;
 use crate::calc::services::ServicePlan;
-use crate::calc::Plan;
-
-/// One stretch of the bar.
-struct Segment {
-    label: String,
-    slots: u64,
-    class: &'static str,
-}
-
-fn segments(p: &Plan) -> Vec<Segment> {
-    let b = &p.budget;
-    let mut out = vec![
-        Segment {
-            label: "reserved".into(),
-            slots: u64::from(b.reserved + b.provider_reserved),
-            class: "seg-reserved",
-        },
-        Segment {
-            label: "headroom".into(),
-            slots: u64::from(b.headroom),
-            class: "seg-headroom",
-        },
-    ];
-    if let Some(pgb) = &p.pgbouncer {
-        out.push(Segment {
-            label: format!(
-                "PgBouncer server pools ({} × {})",
-                pgb.instances, pgb.server_connections_per_instance
-            ),
-            slots: u64::from(b.fleet_total),
-            class: "seg-pooler",
-        });
-    } else if let Some(sv) = &p.supavisor {
-        out.push(Segment {
-            label: "Supavisor pool".into(),
-            slots: u64::from(sv.pool_size),
-            class: "seg-pooler",
-        });
-    } else {
-        for (i, svc) in p.services.iter().enumerate() {
-            out.push(Segment {
-                label: format!("{} (with surge)", svc.name),
-                slots: svc.total,
-                class: if i % 2 == 0 { "seg-a" } else { "seg-b" },
-            });
-        }
-    }
-    let used: u64 = out.iter().map(|s| s.slots).sum();
-    let max = u64::from(b.max_connections);
-    if used <= max {
-        out.push(Segment {
-            label: "free".into(),
-            slots: max - used,
-            class: "seg-free",
-        });
-    } else {
-        out.push(Segment {
-            label: "over max_connections".into(),
-            slots: used - max,
-            class: "seg-over",
-        });
-    }
-    out
-}
+use crate::render::html::{budget_bar, budget_rows, segments};
 
 /// The budget bar and table.
 #[component]
 pub fn BudgetView() -> impl IntoView {
     let s = state();
-    let bar = move || {
-        s.plan.with(|p| {
-            let segs = segments(p);
-            let total: u64 = segs.iter().map(|s| s.slots).sum::<u64>().max(1);
-            // Integer geometry on a 0..100000 axis (viewBox), so no float formatting is needed.
-            let mut x = 0u64;
-            segs.iter()
-                .filter(|seg| seg.slots > 0)
-                .map(|seg| {
-                    let w = seg.slots * 100_000 / total;
-                    let rect = view! {
-                        <rect x=x.to_string() y="0" width=w.max(1).to_string() height="40" class=seg.class>
-                            <title>{format!("{}: {}", seg.label, seg.slots)}</title>
-                        </rect>
-                    };
-                    x += w;
-                    rect
-                })
-                .collect_view()
-        })
-    };
-    let rows = move || {
-        s.plan.with(|p| {
-            segments(p)
-                .into_iter()
-                .map(|seg| view! { <tr class=seg.class><th scope="row"><span class="swatch" aria-hidden="true"></span>{seg.label}</th><td>{seg.slots}</td></tr> })
-                .collect_view()
-        })
-    };
+    // The bar and its table are output only: markup built in one go (render/html.rs).
+    let bar = move || s.plan.with(|p| budget_bar(&segments(p)));
+    let rows = move || s.plan.with(|p| budget_rows(&segments(p)));
     let over = move || s.plan.with(|p| p.budget.fleet_total > p.budget.usable);
     let b = move || s.plan.with(|p| p.budget.clone());
     view! {
@@ -120,12 +31,10 @@ pub fn BudgetView() -> impl IntoView {
                     }
                 }}
             </p>
-            <svg class="bar" viewBox="0 0 100000 40" preserveAspectRatio="none" role="img" aria-label="Connection slots of the database server; the table below has the same figures">
-                {bar}
-            </svg>
+            <svg class="bar" viewBox="0 0 100000 40" preserveAspectRatio="none" role="img" aria-label="Connection slots of the database server; the table below has the same figures" inner_html=bar></svg>
             <table class="budget-table">
                 <caption>"Slots of max_connections"</caption>
-                <tbody>{rows}</tbody>
+                <tbody inner_html=rows></tbody>
             </table>
             <dl class="figures">
                 <div><dt>"Usable slots"</dt><dd id="fig-usable">{move || b().usable}</dd><dd><Why path="budget.usable".into() /></dd></div>

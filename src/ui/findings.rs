@@ -1,11 +1,13 @@
-//! The findings list, errors first: what is wrong, what to do, the source, and a link to the field.
+//! The findings list, errors first: what is wrong, what to do, the source, and a button that
+//! focuses the field to change.
 
 use leptos::prelude::*;
 
 use super::fields::field_id;
 use super::state::state;
-use crate::browser::focus;
-use crate::calc::{Finding, Severity};
+use crate::browser::{data_attribute, focus};
+use crate::calc::Severity;
+use crate::render::html::findings;
 
 /// The findings of the plan.
 #[component]
@@ -17,32 +19,6 @@ pub fn FindingsList(
     let s = state();
     // Memoised: the list is rebuilt only when the findings themselves change, not on every input.
     let list = Memo::new(move |_| s.plan.with(|p| p.findings.clone()));
-    let item = move |f: Finding| {
-        let (class, label) = match f.severity {
-            Severity::Error => ("finding error", "Error"),
-            Severity::Warning => ("finding warning", "Warning"),
-            Severity::Info => ("finding info", "Info"),
-        };
-        view! {
-            <li class=class data-code=f.code>
-                <p>
-                    <strong class="sev">{label}</strong>" "
-                    <code class="code">{f.code}</code>
-                </p>
-                <p class="message">{f.message}</p>
-                <p class="links">
-                    <a href=f.source target="_blank" rel="noopener noreferrer">"Source"</a>
-                    {f.pin.map(|pin| view! { " · " <span>"pin: "<code>{pin}</code></span> })}
-                    {f.field.filter(|_| with_fields).map(|key| view! {
-                        " · "
-                        <button type="button" class="link" on:click=move |_| focus(&field_id(key))>
-                            {format!("Change {key}")}
-                        </button>
-                    })}
-                </p>
-            </li>
-        }
-    };
     let counts = move || {
         s.plan.with(|p| {
             let n = |sev| p.findings.iter().filter(|f| f.severity == sev).count();
@@ -57,13 +33,16 @@ pub fn FindingsList(
             )
         })
     };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        if let Some(key) = data_attribute(&ev, "data-field") {
+            focus(&field_id(&key));
+        }
+    };
     view! {
         <section class="findings" aria-labelledby="findings-h">
             <h2 id="findings-h">"Findings"</h2>
             <p class="hint" aria-live="polite">{counts}</p>
-            <ul class="finding-list">
-                {move || list.get().into_iter().map(item).collect_view()}
-            </ul>
+            <ul class="finding-list" on:click=on_click inner_html=move || list.with(|l| findings(l, with_fields))></ul>
         </section>
     }
 }

@@ -1,0 +1,199 @@
+//! The page's read-only blocks as HTML text: the budget bar and table, the findings, a
+//! derivation, the pins and the refused link parameters. The page sets each as an element's
+//! markup in one go; one builder per block is far less wasm than a typed view per element.
+//! Every value is escaped (`html_text`, `html_attr`), so no input can become markup; the
+//! buttons carry `data-` attributes that the page's click handlers read.
+
+use std::fmt::Write;
+
+use super::escape::{html_attr, html_text};
+use crate::calc::inputs::Pin;
+use crate::calc::query::ParamError;
+use crate::calc::{Derivation, Finding, Plan, Severity};
+
+/// One stretch of the budget bar.
+pub struct Segment {
+    pub label: String,
+    pub slots: u64,
+    pub class: &'static str,
+}
+
+/// The stretches of the database's `max_connections`: reserved, headroom, what the fleet (or its
+/// pooler) can open, and what is left or over.
+pub fn segments(p: &Plan) -> Vec<Segment> {
+    let b = &p.budget;
+    let mut out = vec![
+        Segment {
+            label: "reserved".into(),
+            slots: u64::from(b.reserved + b.provider_reserved),
+            class: "seg-reserved",
+        },
+        Segment {
+            label: "headroom".into(),
+            slots: u64::from(b.headroom),
+            class: "seg-headroom",
+        },
+    ];
+    if let Some(pgb) = &p.pgbouncer {
+        out.push(Segment {
+            label: format!(
+                "PgBouncer server pools ({} × {})",
+                pgb.instances, pgb.server_connections_per_instance
+            ),
+            slots: u64::from(b.fleet_total),
+            class: "seg-pooler",
+        });
+    } else if let Some(sv) = &p.supavisor {
+        out.push(Segment {
+            label: "Supavisor pool".into(),
+            slots: u64::from(sv.pool_size),
+            class: "seg-pooler",
+        });
+    } else {
+        for (i, svc) in p.services.iter().enumerate() {
+            out.push(Segment {
+                label: format!("{} (with surge)", svc.name),
+                slots: svc.total,
+                class: if i % 2 == 0 { "seg-a" } else { "seg-b" },
+            });
+        }
+    }
+    let used: u64 = out.iter().map(|s| s.slots).sum();
+    let max = u64::from(b.max_connections);
+    if used <= max {
+        out.push(Segment {
+            label: "free".into(),
+            slots: max - used,
+            class: "seg-free",
+        });
+    } else {
+        out.push(Segment {
+            label: "over max_connections".into(),
+            slots: used - max,
+            class: "seg-over",
+        });
+    }
+    out
+}
+
+/// The bar's `<rect>`s on a 0..100000 axis (the SVG's viewBox): integer geometry, so no float
+/// formatting is needed.
+pub fn budget_bar(segs: &[Segment]) -> String {
+    let total: u64 = segs.iter().map(|s| s.slots).sum::<u64>().max(1);
+    let mut x = 0u64;
+    let mut out = String::new();
+    for seg in segs.iter().filter(|seg| seg.slots > 0) {
+        let w = seg.slots * 100_000 / total;
+        let _ = write!(
+            out,
+            r#"<rect x="{x}" y="0" width="{}" height="40" class="{}"><title>{}: {}</title></rect>"#,
+            w.max(1),
+            seg.class,
+            html_text(&seg.label),
+            seg.slots
+        );
+        x += w;
+    }
+    out
+}
+
+/// The same figures as table rows.
+pub fn budget_rows(segs: &[Segment]) -> String {
+    let mut out = String::new();
+    for seg in segs {
+        let _ = write!(
+            out,
+            r#"<tr class="{}"><th scope="row"><span class="swatch" aria-hidden="true"></span>{}</th><td>{}</td></tr>"#,
+            seg.class,
+            html_text(&seg.label),
+            seg.slots
+        );
+    }
+    out
+}
+
+/// The findings as list items, errors first (the plan's order). With `with_fields`, each that
+/// names a field gets a button (`data-field`) that the page turns into focusing that field.
+pub fn findings(list: &[Finding], with_fields: bool) -> String {
+    let mut out = String::new();
+    for f in list {
+        let (class, label) = match f.severity {
+            Severity::Error => ("finding error", "Error"),
+            Severity::Warning => ("finding warning", "Warning"),
+            Severity::Info => ("finding info", "Info"),
+        };
+        let _ = write!(
+            out,
+            r#"<li class="{class}" data-code={}><p><strong class="sev">{label}</strong> <code class="code">{}</code></p><p class="message">{}</p><p class="links"><a href={} target="_blank" rel="noopener noreferrer">Source</a>"#,
+            html_attr(f.code),
+            html_text(f.code),
+            html_text(&f.message),
+            html_attr(f.source),
+        );
+        if let Some(pin) = &f.pin {
+            let _ = write!(out, " · <span>pin: <code>{}</code></span>", html_text(pin));
+        }
+        if let Some(key) = f.field.filter(|_| with_fields) {
+            let _ = write!(
+                out,
+                r#" · <button type="button" class="link" data-field={}>Change {}</button>"#,
+                html_attr(key),
+                html_text(key)
+            );
+        }
+        out.push_str("</p></li>");
+    }
+    out
+}
+
+/// A derivation: its formula, inputs, steps and source.
+pub fn derivation(d: &Derivation) -> String {
+    let mut out = format!(
+        r#"<p><code>{}</code></p><ul class="why-inputs">"#,
+        html_text(&d.formula)
+    );
+    for (k, v) in &d.inputs {
+        let _ = write!(out, "<li>{} = {}</li>", html_text(k), html_text(v));
+    }
+    out.push_str(r#"</ul><ol class="why-steps">"#);
+    for step in &d.steps {
+        let _ = write!(out, "<li>{}</li>", html_text(step));
+    }
+    let _ = write!(
+        out,
+        r#"</ol><p><a href={} target="_blank" rel="noopener noreferrer">Source</a></p>"#,
+        html_attr(d.source)
+    );
+    out
+}
+
+/// The pins in force, each with an Unpin button (`data-unpin` holds its path).
+pub fn pins(list: &[Pin]) -> String {
+    let mut out = String::new();
+    for pin in list {
+        let path = html_text(&pin.path);
+        let _ = write!(
+            out,
+            r#"<li><code>{path} = {}</code><button type="button" aria-label={} data-unpin={}>Unpin</button></li>"#,
+            pin.value,
+            html_attr(&format!("Unpin {}", pin.path)),
+            html_attr(&pin.path)
+        );
+    }
+    out
+}
+
+/// The refused parameters of the opening link: name, value and why.
+pub fn link_errors(list: &[ParamError]) -> String {
+    let mut out = String::new();
+    for e in list {
+        let _ = write!(
+            out,
+            "<li><code>{}</code> = <code>{}</code>: {}</li>",
+            html_text(&e.param),
+            html_text(&e.value),
+            html_text(&e.message)
+        );
+    }
+    out
+}
