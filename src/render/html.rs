@@ -197,3 +197,89 @@ pub fn link_errors(list: &[ParamError]) -> String {
     }
     out
 }
+
+/// A "why?" disclosure for the number at `path` (`data-why`). Open ones (those in `open`) carry
+/// their derivation; the page fills a closed one in when it is opened, so closed ones cost nothing.
+fn why(out: &mut String, p: &Plan, path: &str, open: &[String]) {
+    let is_open = open.iter().any(|o| o == path);
+    let _ = write!(
+        out,
+        r#"<details class="why" data-why={}{}><summary aria-label={}>why?</summary><div class="why-body">"#,
+        html_attr(path),
+        if is_open { " open" } else { "" },
+        html_attr(&format!("Why {path}?"))
+    );
+    if is_open {
+        if let Some(d) = p.why(path) {
+            out.push_str(&derivation(d));
+        }
+    }
+    out.push_str("</div></details>");
+}
+
+/// The budget's figures, each service's pool and PgBouncer's settings, each number with its
+/// "why?" (`open`: the paths whose disclosure is open, so a re-render keeps them open).
+pub fn budget_figures(p: &Plan, open: &[String]) -> String {
+    let b = &p.budget;
+    let mut out = String::from(r#"<dl class="figures">"#);
+    for (label, id, path, value) in [
+        ("Usable slots", "fig-usable", "budget.usable", b.usable),
+        (
+            "Fleet total",
+            "fig-fleet",
+            "budget.fleet_total",
+            b.fleet_total,
+        ),
+        (
+            "Target active",
+            "fig-target",
+            "budget.target_active",
+            b.target_active,
+        ),
+        (
+            "max_connections",
+            "fig-max",
+            "budget.max_connections",
+            b.max_connections,
+        ),
+    ] {
+        let _ = write!(
+            out,
+            r#"<div><dt>{label}</dt><dd id="{id}">{value}</dd><dd>"#
+        );
+        why(&mut out, p, path, open);
+        out.push_str("</dd></div>");
+    }
+    out.push_str(
+        r#"</dl><table class="pools" id="service-pools"><caption>Pools per service</caption><thead><tr><th scope="col">Service</th><th scope="col">Replicas</th><th scope="col">Peak</th><th scope="col">Pool each</th><th scope="col">Total</th></tr></thead><tbody>"#,
+    );
+    for svc in &p.services {
+        let _ = write!(
+            out,
+            r#"<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td class="pool">{}"#,
+            html_text(&svc.name),
+            svc.replicas,
+            svc.peak_replicas,
+            svc.connection_limit
+        );
+        why(&mut out, p, &format!("{}.connection_limit", svc.name), open);
+        let _ = write!(out, "</td><td>{}</td></tr>", svc.total);
+    }
+    out.push_str("</tbody></table>");
+    if let Some(pgb) = &p.pgbouncer {
+        out.push_str(r#"<dl class="figures" aria-label="PgBouncer settings">"#);
+        for (name, value) in [
+            ("default_pool_size", u64::from(pgb.default_pool_size)),
+            ("reserve_pool_size", u64::from(pgb.reserve_pool_size)),
+            ("max_db_connections", u64::from(pgb.max_db_connections)),
+            ("max_client_conn", u64::from(pgb.max_client_conn)),
+            ("fd_need", pgb.fd_need),
+        ] {
+            let _ = write!(out, "<div><dt>{name}</dt><dd>{value}</dd><dd>");
+            why(&mut out, p, &format!("pgbouncer.{name}"), open);
+            out.push_str("</dd></div>");
+        }
+        out.push_str("</dl>");
+    }
+    out
+}

@@ -12,6 +12,5 @@ mod pins;
 mod services;
 mod share;
 mod state;
-mod why;
 
 pub use app::App;

@@ -43,8 +43,16 @@ test("changing cores and replicas updates the budget, the findings and the artif
   assert.equal(await page.locator("#fig-target").innerText(), "8");
   const urlBefore = await artifactText(page, "database-url");
 
+  // An open "why?" stays open, and in step, while the inputs change.
+  const why = page.locator('details[data-why="budget.target_active"]');
+  await why.locator("summary").click();
+  await why.locator(".why-body").getByText("db_cores (physical, whole server) = 4").waitFor();
   await page.locator("#f-db_cores").fill("12");
   assert.equal(await page.locator("#fig-target").innerText(), "24");
+  assert.equal(await why.evaluate((d) => d.open), true, "still open after the figures were re-rendered");
+  await why.locator(".why-body").getByText("db_cores (physical, whole server) = 12").waitFor();
+  await why.locator("summary").click();
+  assert.equal(await why.evaluate((d) => d.open), false);
 
   await page.locator("#svc-replicas-0").fill("100");
   assert.match(await page.locator("#budget-headline").innerText(), /^Over budget/);
