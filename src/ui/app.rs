@@ -91,6 +91,22 @@ pub fn App() -> impl IntoView {
     let block = s
         .view
         .with_untracked(|v| v.block.clone().filter(|_| embedded));
+    // The answer first, the form once the answer's frame is on screen (the frame after it
+    // starts): the form's fields are about a third of the start-up work, and the answer is what
+    // the page is for. `data-ready` says everything is mounted.
+    let form_ready = RwSignal::new(false);
+    request_animation_frame(move || {
+        request_animation_frame(move || {
+            set_timeout(move || form_ready.set(true), std::time::Duration::ZERO)
+        })
+    });
+    let ready = move || {
+        if embedded || form_ready.get() {
+            "1"
+        } else {
+            "0"
+        }
+    };
     view! {
         <div class="page" class:embed=embedded>
             <UpdatePrompt />
@@ -104,12 +120,12 @@ pub fn App() -> impl IntoView {
                 </header>
             })}
             <LinkNotice />
-            <main id="app" data-ready="1">
+            <main id="app" data-ready=ready>
                 {match block {
                     Some(name) => view! { <ArtifactList only=name /> <FindingsList with_fields=false /> }.into_any(),
                     None => view! {
                         <div class="layout">
-                            <InputForm />
+                            <div class="form-slot">{move || form_ready.get().then(|| view! { <InputForm /> })}</div>
                             <div class="answer">
                                 <BudgetView />
                                 <FindingsList />
