@@ -1,6 +1,7 @@
 // Trunk post-build hook (Trunk.toml [[hooks]]): in release builds, (1) minifies wasm-bindgen's JS
-// glue (terser) and the stylesheet (csso) and updates their subresource-integrity hashes (Trunk's
-// own minifier leaves the glue as is and drops the <head> tag this hook relies on), (2) adds
+// glue (terser) and the stylesheet (csso), shortens the names the wasm and its glue share
+// (wasm-names.mjs) and updates their subresource-integrity hashes (Trunk's own minifier leaves
+// the glue as is and drops the <head> tag this hook relies on), (2) adds
 // a strict Content-Security-Policy whose script-src allows Trunk's inline loader by its sha256 hash
 // and nothing else inline, and (3) writes sw.js, the service worker that caches exactly the files of
 // this build, named by a version derived from their contents.
@@ -9,6 +10,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { minify as minifyCss } from "csso";
 import { minify as minifyJs } from "terser";
+import { shortenNames } from "./wasm-names.mjs";
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) throw new Error("TRUNK_STAGING_DIR is not set: run this from Trunk's post_build hook");
@@ -25,11 +27,22 @@ if (release) {
     f.endsWith(".js")
       ? (await minifyJs(text, { module: true, ecma: 2020, compress: { passes: 2 } })).code
       : minifyCss(text, { restructure: false }).css;
-  for (const f of readdirSync(dir).filter((f) => /\.(js|css)$/.test(f) && f !== "sw.js")) {
+  const files = readdirSync(dir);
+  for (const f of files.filter((f) => /\.(js|css)$/.test(f) && f !== "sw.js")) {
     const path = join(dir, f);
-    const code = await minify(f, readFileSync(path, "utf8"));
-    writeFileSync(path, code);
-    const integrity = `sha384-${createHash("sha384").update(code).digest("base64")}`;
+    writeFileSync(path, await minify(f, readFileSync(path, "utf8")));
+  }
+  // The wasm and its glue find each other by short names (scripts/wasm-names.mjs).
+  const glue = files.find((f) => f.endsWith(".js") && f !== "sw.js");
+  const module = files.find((f) => f.endsWith(".wasm"));
+  if (glue && module) {
+    const shorter = shortenNames(readFileSync(join(dir, module)), readFileSync(join(dir, glue), "utf8"));
+    writeFileSync(join(dir, module), shorter.wasm);
+    writeFileSync(join(dir, glue), shorter.js);
+  }
+  // Subresource integrity of every rewritten file.
+  for (const f of files.filter((f) => /\.(js|css|wasm)$/.test(f) && f !== "sw.js")) {
+    const integrity = `sha384-${createHash("sha384").update(readFileSync(join(dir, f))).digest("base64")}`;
     let updated = 0;
     html = html.replace(/<link\b[^>]*>/g, (tag) => {
       if (!tag.includes(`/${f}"`)) return tag;
