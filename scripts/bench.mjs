@@ -14,11 +14,18 @@ const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)];
 
-// Marks the moment the first complete answer (budget + findings + artifacts) is in the page.
+// Marks the moment the first complete answer (budget + findings + artifacts) is in the page and
+// painted (the next frame starts), and reports it on the console: the runs below listen for that
+// message instead of polling the page, because Playwright's polling evaluates its own script in
+// the page while it loads, which delays the very frame being measured.
 const MARK_ANSWER = () => {
   const check = () => {
     const done = document.querySelector("#budget-headline") && document.querySelector(".finding") && document.querySelector('[id="a-env"] pre')?.textContent.length > 0;
-    if (done) requestAnimationFrame(() => (window.__answerAt = performance.now()));
+    if (done)
+      requestAnimationFrame(() => {
+        window.__answerAt = performance.now();
+        console.debug(`poolcalc:answer ${window.__answerAt}`);
+      });
     else requestAnimationFrame(check);
   };
   requestAnimationFrame(check);
@@ -49,9 +56,11 @@ try {
     const c = await browser.newContext();
     await c.addInitScript(MARK_ANSWER);
     const p = await c.newPage();
-    await p.goto(server.url);
-    await p.waitForFunction(() => window.__answerAt !== undefined, null, { timeout: 20000 });
-    answers.push(await p.evaluate(() => window.__answerAt));
+    const answered = new Promise((resolve) => {
+      p.on("console", (m) => m.text().startsWith("poolcalc:answer ") && resolve(Number(m.text().split(" ")[1])));
+    });
+    await p.goto(server.url, { waitUntil: "commit" });
+    answers.push(await answered);
     await c.close();
   }
 
@@ -60,6 +69,7 @@ try {
   await c.addInitScript(MARK_ANSWER);
   const p = await c.newPage();
   await p.goto(server.url);
+  await p.waitForSelector("#app[data-ready='1']"); // the form is in
   await p.waitForFunction(() => window.__answerAt !== undefined);
   // Measured after a full garbage collection, so the figure is what the page keeps, not when GC last ran.
   const memory = await p.evaluate(() => {
