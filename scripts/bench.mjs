@@ -30,7 +30,13 @@ const MARK_ANSWER = () => {
   };
   requestAnimationFrame(check);
   addEventListener("TrunkApplicationStarted", (e) => (window.__wasmMemory = e.detail.wasm.memory));
+  // Everything mounted (the form comes a frame after the answer).
+  const ready = () => (document.querySelector("#app[data-ready='1']") ? console.debug("poolcalc:ready") : requestAnimationFrame(ready));
+  requestAnimationFrame(ready);
 };
+/** Resolves with the value of the first console message `poolcalc:<what> [value]` of the page. */
+const consoleSignal = (page, what) =>
+  new Promise((resolve) => page.on("console", (m) => m.text().startsWith(`poolcalc:${what}`) && resolve(Number(m.text().split(" ")[1]))));
 
 const server = await serveDist("dist");
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", headless: true, args: FLAGS });
@@ -56,9 +62,7 @@ try {
     const c = await browser.newContext();
     await c.addInitScript(MARK_ANSWER);
     const p = await c.newPage();
-    const answered = new Promise((resolve) => {
-      p.on("console", (m) => m.text().startsWith("poolcalc:answer ") && resolve(Number(m.text().split(" ")[1])));
-    });
+    const answered = consoleSignal(p, "answer");
     await p.goto(server.url, { waitUntil: "commit" });
     answers.push(await answered);
     await c.close();
@@ -68,10 +72,11 @@ try {
   const c = await browser.newContext();
   await c.addInitScript(MARK_ANSWER);
   const p = await c.newPage();
+  const ready = consoleSignal(p, "ready");
   await p.goto(server.url);
-  await p.waitForSelector("#app[data-ready='1']"); // the form is in
-  await p.waitForFunction(() => window.__answerAt !== undefined);
-  // Measured after a full garbage collection, so the figure is what the page keeps, not when GC last ran.
+  await ready;
+  // Measured after a full garbage collection, so the figure is what the page keeps, not when GC last
+  // ran, and before Playwright's selector engine is injected into the page (waitFor* would add it).
   const memory = await p.evaluate(() => {
     window.gc?.();
     return { heap: performance.memory.usedJSHeapSize, wasm: window.__wasmMemory?.buffer.byteLength ?? 0 };
