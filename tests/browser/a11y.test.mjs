@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { gotoApp, openPage, useSite } from "./harness.mjs";
+import { expectFocus, gotoApp, openPage, useSite } from "./harness.mjs";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const site = useSite();
@@ -60,7 +60,7 @@ test("the main journey with the keyboard alone", async () => {
 
   await tabTo(page, "svc-add");
   await page.keyboard.press("Enter");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "svc-name-1");
+  await expectFocus(page, "svc-name-1");
   await page.keyboard.press("Control+A");
   await page.keyboard.type("worker");
   await page.keyboard.press("Tab");

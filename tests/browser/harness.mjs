@@ -1,6 +1,7 @@
 // Shared set-up for the browser tests: Debian's Chromium driven by playwright-core, with every
 // console error, page error and failed request recorded so a test can assert there were none.
 import { before, after } from "node:test";
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { serveDist } from "./server.mjs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -96,4 +97,14 @@ export function useSite(setup = async () => {}) {
     await site.server?.close();
   });
   return site;
+}
+
+/** Waits (up to 5 s) for keyboard focus to be on the element with this id, and fails naming where it
+ * is otherwise. For focus the page moves once the DOM has caught up (the next animation frame). */
+export async function expectFocus(page, id) {
+  try {
+    await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 5000 });
+  } catch {
+    assert.equal(await page.evaluate(() => document.activeElement?.id), id, "keyboard focus");
+  }
 }

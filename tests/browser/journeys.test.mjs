@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { cspViolations, fieldValues, gotoApp, launch, openPage, useSite } from "./harness.mjs";
+import { cspViolations, expectFocus, fieldValues, gotoApp, launch, openPage, useSite } from "./harness.mjs";
 
 const CLI = "target/debug/poolcalc";
 const site = useSite(({ browser, server }) =>
@@ -79,7 +79,7 @@ test("adding, reordering and removing a service", async () => {
   const { page, done } = await open("?svc=api:2&svc=worker:3");
   await page.locator("#svc-add").click();
   assert.equal(await page.locator("table.services tbody tr").count(), 3);
-  assert.equal(await page.evaluate(() => document.activeElement.id), "svc-name-2", "focus moves to the new row");
+  await expectFocus(page, "svc-name-2"); // focus moves to the new row
   await page.locator("#svc-name-2").fill("billing");
   await page.locator("#service-pools").getByText("billing").waitFor();
   await page.waitForURL(/svc=billing:2/);
