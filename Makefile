@@ -30,6 +30,8 @@ dist: setup
 size: dist
 	@scripts/size.sh dist
 
-## Performance figures of the built site in headless Chromium (prints four figures; no asserts).
+## Performance figures of the built site in headless Chromium (prints four figures; no asserts),
+## with a bare Leptos page (bench/bare.html) timed in the same runs for reference.
 bench: setup-test dist
+	scripts/release-build.sh bench/bare.html --dist target/bench-bare
 	@node scripts/bench.mjs

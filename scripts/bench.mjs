@@ -2,7 +2,7 @@
 // Prints four figures; asserts nothing (targets are checked by reading them, not by tests).
 //   node scripts/bench.mjs            (or: make bench)
 import { chromium } from "playwright-core";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { serveDist } from "../tests/browser/server.mjs";
@@ -34,6 +34,11 @@ const MARK_ANSWER = () => {
   const ready = () => (document.querySelector("#app[data-ready='1']") ? console.debug("poolcalc:ready") : requestAnimationFrame(ready));
   requestAnimationFrame(ready);
 };
+// The bare Leptos page's first frame with its button in the page.
+const MARK_BARE = () => {
+  const check = () => (document.querySelector("#bare button") ? requestAnimationFrame(() => console.debug(`poolcalc:answer ${performance.now()}`)) : requestAnimationFrame(check));
+  requestAnimationFrame(check);
+};
 /** Resolves with the value of the first console message `poolcalc:<what> [value]` of the page. */
 const consoleSignal = (page, what) =>
   new Promise((resolve) => page.on("console", (m) => m.text().startsWith(`poolcalc:${what}`) && resolve(Number(m.text().split(" ")[1]))));
@@ -56,17 +61,28 @@ try {
   }
   await ctx.close();
 
-  // 2. Navigation to the first complete answer painted, cold (fresh context each run).
-  const answers = [];
-  for (let i = 0; i < RUNS; i++) {
+  // 2. Navigation to the first complete answer painted, cold (fresh context each run). When
+  // target/bench-bare holds the bare Leptos page (make bench builds it), each run is followed by a
+  // run of that page, timed to its first frame the same way: this machine's timings drift by a
+  // third between sessions, and the pair says how the answer compares with any Leptos page now.
+  const cold = async (url, mark) => {
     const c = await browser.newContext();
-    await c.addInitScript(MARK_ANSWER);
+    await c.addInitScript(mark);
     const p = await c.newPage();
     const answered = consoleSignal(p, "answer");
-    await p.goto(server.url, { waitUntil: "commit" });
-    answers.push(await answered);
+    await p.goto(url, { waitUntil: "commit" });
+    const t = await answered;
     await c.close();
+    return t;
+  };
+  const bare = existsSync("target/bench-bare/index.html") ? await serveDist("target/bench-bare") : null;
+  const answers = [];
+  const bareAnswers = [];
+  for (let i = 0; i < RUNS; i++) {
+    answers.push(await cold(server.url, MARK_ANSWER));
+    if (bare) bareAnswers.push(await cold(bare.url, MARK_BARE));
   }
+  await bare?.close();
 
   // 3. Input change → updated artifacts, and 4. memory after load.
   const c = await browser.newContext();
@@ -107,7 +123,8 @@ try {
 
   const kb = (b) => (b / 1024).toFixed(1);
   console.log(`first_load_transfer_gzip_bytes=${transfer} (${kb(transfer)} KiB; html+js+wasm+css)`);
-  console.log(`first_answer_ms_median=${median(answers).toFixed(1)} (cold, ${RUNS} runs; min ${Math.min(...answers).toFixed(1)}, max ${Math.max(...answers).toFixed(1)})`);
+  const bareNote = bareAnswers.length ? `; bare Leptos page in the same runs: median ${median(bareAnswers).toFixed(1)}` : "";
+  console.log(`first_answer_ms_median=${median(answers).toFixed(1)} (cold, ${RUNS} runs; min ${Math.min(...answers).toFixed(1)}, max ${Math.max(...answers).toFixed(1)}${bareNote})`);
   console.log(`input_to_update_ms_median=${median(updates).toFixed(2)} p95=${p95(updates).toFixed(2)} (${CHANGES} changes)`);
   console.log(`memory_after_load_bytes=${memory.heap + memory.wasm} (${kb(memory.heap + memory.wasm)} KiB: js heap ${kb(memory.heap)} + wasm ${kb(memory.wasm)})`);
 } finally {

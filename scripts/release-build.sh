@@ -15,4 +15,5 @@ export RUSTC_BOOTSTRAP=1
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 # Replaces .cargo/config.toml's wasm32 rustflags for this build, so it repeats them first.
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -C link-arg=-zstack-size=262144 -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
-exec trunk build --release --offline "$@"
+# Extra arguments (a target html, --dist, --public-url) come first: --offline takes an optional value.
+exec trunk build "$@" --release --offline
