@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export RUSTC_BOOTSTRAP=1
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
-# Replaces .cargo/config.toml's wasm32 rustflags for this build, so it repeats them first.
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -C link-arg=-zstack-size=262144 -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
+# Cargo appends these to .cargo/config.toml's wasm32 rustflags (erase_components, stack size).
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
 # Extra arguments (a target html, --dist, --public-url) come first: --offline takes an optional value.
 exec trunk build "$@" --release --offline
