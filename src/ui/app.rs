@@ -13,23 +13,15 @@ use crate::render::html::link_errors;
 /// Reads the opening state: the link's query, else the last state saved on this device.
 fn opening_state() -> AppState {
     let from_link = location::query();
-    let text = if from_link.is_empty() {
-        storage::load().unwrap_or_default()
-    } else {
-        from_link.clone()
-    };
-    let parsed = query::parse(&text);
-    // Errors are shown only for the link the user opened, not for an outdated saved state.
-    let errors = if from_link.is_empty() {
-        Vec::new()
-    } else {
-        parsed.errors
-    };
-    let mut view = parsed.view;
     if from_link.is_empty() {
-        view = Default::default();
+        // A saved state restores the inputs only: no page options, and no notice about
+        // parameters an older version of the page wrote.
+        let saved = query::parse(&storage::load().unwrap_or_default());
+        AppState::new(saved.inputs, Default::default(), Vec::new())
+    } else {
+        let parsed = query::parse(&from_link);
+        AppState::new(parsed.inputs, parsed.view, parsed.errors)
     }
-    AppState::new(parsed.inputs, view, errors)
 }
 
 /// The whole page.
