@@ -12,7 +12,7 @@ export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 TRUNK_VERSION=0.21.14
 # wasm-bindgen-cli must match the wasm-bindgen crate exactly, so read it from Cargo.lock.
 WBG_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
-DEBIAN_PACKAGES=(postgresql pgbouncer redis-server prometheus chromium chromium-driver)
+DEBIAN_PACKAGES=(postgresql pgbouncer redis-server prometheus chromium chromium-driver openssl)
 
 log() { printf '[setup] %s\n' "$*"; }
 

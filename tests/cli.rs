@@ -124,15 +124,8 @@ fn artifacts_are_byte_for_byte_the_renderer_output_with_secrets_from_the_environ
         let parsed = calc::parse(query);
         let plan = calc::plan(&parsed.inputs);
         let secrets = Secrets::new(Some(password.into()), None, None).unwrap();
-        let want = render::render(
-            artifact,
-            &Context {
-                inputs: &parsed.inputs,
-                plan: &plan,
-                secrets: &secrets,
-            },
-        )
-        .unwrap();
+        let want =
+            render::render(artifact, &Context::new(&parsed.inputs, &plan, &secrets)).unwrap();
         assert_eq!(out, want, "{artifact}");
     }
     let (_, userlist, _) = run(
@@ -162,4 +155,26 @@ fn a_whole_share_link_is_accepted() {
     );
     assert_eq!(code, 0);
     assert!(out.contains("\"query\": \"v=1&env=dev\""), "{out}");
+}
+
+#[test]
+fn per_service_files_follow_service_or_the_links_own_choice() {
+    let q = "svc=api:2&svc=worker:1";
+    let (code, first, _) = run(&["--artifact", "env", q], &[]);
+    assert_eq!(code, 0);
+    assert!(
+        first.contains("application_name=api"),
+        "the first service by default"
+    );
+    let (_, worker, _) = run(&["--artifact", "env", "--service", "worker", q], &[]);
+    assert!(worker.contains("application_name=worker"), "{worker}");
+    // The page's picker writes `service=` into the link; the CLI honours it.
+    let (_, linked, _) = run(&["--artifact", "env", &format!("{q}&service=worker")], &[]);
+    assert_eq!(linked, worker);
+    let (code, _, err) = run(&["--artifact", "env", "--service", "nope", q], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown service `nope`: one of api, worker"),
+        "{err}"
+    );
 }

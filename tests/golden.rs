@@ -34,15 +34,28 @@ fn artifacts_match_their_golden_files() {
         assert!(parsed.errors.is_empty(), "{name}: {:?}", parsed.errors);
         let plan = calc::plan(&parsed.inputs);
         let secrets = Secrets::new(password.map(String::from), None, None).expect("valid secret");
-        let cx = Context {
-            inputs: &parsed.inputs,
-            plan: &plan,
-            secrets: &secrets,
-        };
+        let cx = Context::new(&parsed.inputs, &plan, &secrets);
         let dir = golden_dir(name);
+        let mut files: Vec<(String, String)> = Vec::new();
         for artifact in ARTIFACTS {
+            if *artifact == "env" {
+                // One .env per service.
+                for svc in &plan.services {
+                    let cx =
+                        Context::new(&parsed.inputs, &plan, &secrets).for_service(Some(&svc.name));
+                    let text = render::render(artifact, &cx).expect("known artifact");
+                    files.push((format!("env.{}", svc.name), text));
+                }
+                continue;
+            }
             let text = render::render(artifact, &cx).expect("known artifact");
-            let path = dir.join(artifact);
+            files.push((artifact.to_string(), text));
+        }
+        if update {
+            let _ = fs::remove_dir_all(&dir);
+        }
+        for (file, text) in files {
+            let path = dir.join(&file);
             if update {
                 fs::create_dir_all(&dir).unwrap();
                 fs::write(&path, &text).unwrap();
@@ -50,7 +63,11 @@ fn artifacts_match_their_golden_files() {
             }
             match fs::read_to_string(&path) {
                 Ok(want) if want == text => {}
-                Ok(_) => mismatches.push(format!("{} differs", path.display())),
+                Ok(want) => mismatches.push(format!(
+                    "{} differs, first at line {}",
+                    path.display(),
+                    first_difference(&want, &text)
+                )),
                 Err(_) => mismatches.push(format!("{} is missing", path.display())),
             }
         }
@@ -60,4 +77,22 @@ fn artifacts_match_their_golden_files() {
         "golden files differ (UPDATE_GOLDEN=1 cargo test --test golden to accept on purpose):\n{}",
         mismatches.join("\n")
     );
+}
+
+/// The first line (1-based) where two texts differ, with both versions of it.
+fn first_difference(want: &str, got: &str) -> String {
+    let (mut w, mut g) = (want.lines(), got.lines());
+    let mut n = 1;
+    loop {
+        match (w.next(), g.next()) {
+            (Some(a), Some(b)) if a == b => n += 1,
+            (a, b) => {
+                return format!(
+                    "{n}:\n  golden: {}\n  now:    {}",
+                    a.unwrap_or("(end of file)"),
+                    b.unwrap_or("(end of file)")
+                )
+            }
+        }
+    }
 }

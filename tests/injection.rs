@@ -28,6 +28,9 @@ const TEXT_PARAMS: &[(&str, &str)] = &[
     ("db_name", "{}"),
     ("db_user", "{}"),
     ("db_schema", "{}"),
+    ("db_ca_file", "/etc/{}"),
+    ("supabase_ref", "{}"),
+    ("service", "{}"),
     ("pgb_host", "{}"),
     ("pgb_auth_file", "{}"),
     ("redis_host", "{}"),
@@ -113,11 +116,7 @@ fn percent_decode(s: &str) -> String {
 fn render_all(query: &str, secrets: &Secrets) -> Vec<(&'static str, String)> {
     let parsed = calc::parse(query);
     let plan = calc::plan(&parsed.inputs);
-    let cx = Context {
-        inputs: &parsed.inputs,
-        plan: &plan,
-        secrets,
-    };
+    let cx = Context::new(&parsed.inputs, &plan, secrets);
     ARTIFACTS
         .iter()
         .map(|a| (*a, render::render(a, &cx).unwrap()))

@@ -97,8 +97,10 @@ prop_compose! {
         user in "[A-Za-z0-9_.-]{1,20}",
         schema in prop::option::of("[a-z_][a-z0-9_]{0,10}"),
         sslmode in select(SslMode::ALL.to_vec()),
+        ca_file in prop::option::of("/[a-z0-9_-]{1,12}/[a-z0-9_-]{1,12}\\.pem"),
+        supabase_ref in prop::option::of("[a-z0-9]{1,20}"),
     ) -> Database {
-        Database { provider, cores, storage, spindles, max_connections, reserved, rds_class, supabase_tier, headroom, host, port, name, user, schema, sslmode }
+        Database { provider, cores, storage, spindles, max_connections, reserved, rds_class, supabase_tier, headroom, host, port, name, user, schema, sslmode, ca_file, supabase_ref }
     }
 }
 

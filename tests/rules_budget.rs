@@ -49,10 +49,11 @@ fn usable_slots_per_provider() {
     let cases = [
         ("", 100, 0, 92),
         ("db_max_conn=500&db_reserved=10&headroom=20", 500, 0, 470),
-        // RDS: LEAST(memory / 9531392, 5000), and 2 rds_superuser slots.
-        ("provider=rds&rds_class=db.t4g.micro", 112, 2, 102),
-        ("provider=rds&rds_class=db.t4g.medium", 450, 2, 440),
-        ("provider=rds&rds_class=db.r6g.4xlarge", 5000, 2, 4990),
+        // RDS: 90 % of LEAST(memory / 9531392, 5000) (the formula's bound, 112 / 450 / 5000,
+        // uses the nominal memory), and 2 rds_superuser slots.
+        ("provider=rds&rds_class=db.t4g.micro", 100, 2, 90),
+        ("provider=rds&rds_class=db.t4g.medium", 405, 2, 395),
+        ("provider=rds&rds_class=db.r6g.4xlarge", 4500, 2, 4490),
         ("provider=rds&db_max_conn=200", 200, 2, 190),
         // Supabase's compute table.
         ("provider=supabase", 60, 0, 52),

@@ -43,14 +43,15 @@ fn max_client_conn_covers_the_fleet_with_surge() {
     let plan = plan_of("pooler=pgbouncer");
     let p = plan.pgbouncer.unwrap();
     assert_eq!(p.client_connections, 180);
-    assert_eq!(p.max_client_conn, 180);
-    // Two instances: half each, plus 20 % for uneven spread.
+    // The peak, plus 25 % for reconnect bursts, plus 5 for the console and the exporter.
+    assert_eq!(p.max_client_conn, 180 + 45 + 5);
+    // Two instances: half each, plus 20 % for uneven spread (108), then the same margin.
     assert_eq!(
-        plan_of("pooler=pgbouncer&pgb_instances=2")
+        plan_of("pooler=pgbouncer&pgb_instances=2&pgb_host=pgbouncer.internal")
             .pgbouncer
             .unwrap()
             .max_client_conn,
-        108
+        108 + 27 + 5
     );
 }
 
@@ -105,8 +106,13 @@ fn pool_modes() {
         &plan_of("pooler=pgbouncer&pgb_mode=statement"),
         "pgbouncer.statement_mode"
     ));
+    // Session mode sizes the server side to the clients (fitted to the usable slots); a pinned
+    // pool smaller than the clients is an error.
+    let plan = plan_of("pooler=pgbouncer&pgb_mode=session");
+    assert!(!has(&plan, "pgbouncer.session_mode"), "{:?}", plan.findings);
+    assert!(!plan.has_error());
     assert!(has(
-        &plan_of("pooler=pgbouncer&pgb_mode=session"),
+        &plan_of("pooler=pgbouncer&pgb_mode=session&set=pgbouncer.default_pool_size:5"),
         "pgbouncer.session_mode"
     ));
     assert!(!has(&plan_of("pooler=pgbouncer"), "pgbouncer.session_mode"));
@@ -220,10 +226,10 @@ fn prisma_7_pool_options_never_zero_and_warn_about_ssl() {
     let plan = plan_of("prisma=7");
     assert!(plan.services.iter().all(|s| s.connection_limit >= 1));
     assert_eq!(plan.prisma.idle_timeout_millis, 300_000);
-    assert!(has(&plan, "prisma.pg_sslmode"));
+    assert!(has(&plan, "tls.no_fallback"));
     assert!(!has(
         &plan_of("prisma=7&sslmode=disable"),
-        "prisma.pg_sslmode"
+        "tls.no_fallback"
     ));
 }
 
@@ -231,8 +237,8 @@ fn prisma_7_pool_options_never_zero_and_warn_about_ssl() {
 fn supavisor_clients_are_checked_against_the_tier() {
     let plan = plan_of("provider=supabase&pooler=supavisor&svc=a:100");
     assert!(has(&plan, "supavisor.over_max_clients"));
-    let plan = plan_of("provider=supabase&supabase_tier=xl&pooler=supavisor");
-    assert!(!plan.has_error());
+    let plan = plan_of("provider=supabase&supabase_tier=xl&pooler=supavisor&supabase_ref=abcdefgh");
+    assert!(!plan.has_error(), "{:?}", plan.findings);
     assert_eq!(
         plan.budget.fleet_total, 8,
         "pool size = target (4 cores × 2)"

@@ -7,10 +7,11 @@ use std::process::ExitCode;
 use poolcalc::calc::{self, query::ARTIFACTS};
 use poolcalc::render::{self, Secrets};
 
-const USAGE: &str = "usage: poolcalc [--json | --artifact NAME] [QUERY]\n\
+const USAGE: &str = "usage: poolcalc [--json | --artifact NAME [--service NAME]] [QUERY]\n\
   QUERY   a share-link query string (with or without '?') or a whole share link\n\
   --json  print the whole plan as JSON\n\
   --artifact NAME  print one artifact, byte for byte as the page shows it\n\
+  --service NAME   for the per-service artifacts (env, database-url): which service (default: the first)\n\
 Secrets come only from POOLCALC_DB_PASSWORD, POOLCALC_REDIS_PASSWORD, POOLCALC_KAFKA_PASSWORD.";
 
 enum Output {
@@ -22,6 +23,7 @@ enum Output {
 fn main() -> ExitCode {
     let mut output = Output::Summary;
     let mut query = None;
+    let mut service = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -29,6 +31,10 @@ fn main() -> ExitCode {
             "--artifact" => match args.next() {
                 Some(name) => output = Output::Artifact(name),
                 None => return usage("--artifact needs a NAME"),
+            },
+            "--service" => match args.next() {
+                Some(name) => service = Some(name),
+                None => return usage("--service needs a NAME"),
             },
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -55,11 +61,19 @@ fn main() -> ExitCode {
                 Ok(s) => s,
                 Err(code) => return code,
             };
-            let cx = render::Context {
-                inputs: &parsed.inputs,
-                plan: &plan,
-                secrets: &secrets,
-            };
+            if let Some(name) = &service {
+                if !plan.services.iter().any(|s| &s.name == name) {
+                    let names: Vec<&str> = plan.services.iter().map(|s| s.name.as_str()).collect();
+                    return usage(&format!(
+                        "unknown service `{name}`: one of {}",
+                        names.join(", ")
+                    ));
+                }
+            }
+            // --service, else the link's own `service` (the page's picker writes it there).
+            let service = service.or_else(|| parsed.view.service.clone());
+            let cx = render::Context::new(&parsed.inputs, &plan, &secrets)
+                .for_service(service.as_deref());
             match render::render(&name, &cx) {
                 Some(text) => text,
                 None => {

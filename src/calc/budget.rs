@@ -13,7 +13,11 @@ use super::presets::{
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Budget {
     pub db_cores: u32,
+    /// The max_connections the plan counts on (for an RDS class, below the formula's bound).
     pub max_connections: u32,
+    /// RDS: the default formula with the nominal memory, which the real value stays under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_connections_upper_bound: Option<u32>,
     pub reserved: u32,
     pub provider_reserved: u32,
     pub headroom: u32,
@@ -25,38 +29,48 @@ pub struct Budget {
     pub fleet_total: u32,
 }
 
-/// Where the server's figures come from: cores and max_connections, per provider.
-fn server_size(inputs: &Inputs, why_max: &mut Derivation) -> (u32, u32) {
+/// Share of the formula's upper bound that the plan counts on for an RDS class. A heuristic: RDS
+/// divides DBInstanceClassMemory, the nominal memory less what the OS and RDS's own processes keep,
+/// and AWS publishes no per-class figure, so the plan keeps 10 % below the bound (a deploy peak never
+/// sits on a number the server may not reach) and asks for `SHOW max_connections`.
+pub const RDS_PLANNING_PERCENT: u32 = 90;
+
+/// Where the server's figures come from: cores, max_connections, and for RDS the formula's bound.
+fn server_size(inputs: &Inputs, why_max: &mut Derivation) -> (u32, u32, Option<u32>) {
     let db = &inputs.db;
     match db.provider {
         Provider::Rds => match db.rds_class.as_deref().and_then(rds_class) {
             Some(class) => {
-                let max = rds_max_connections(class);
+                let bound = rds_max_connections(class);
+                let planned = bound * RDS_PLANNING_PERCENT / 100;
                 *why_max = Derivation::new(
-                    "LEAST(DBInstanceClassMemory / 9531392, 5000)",
+                    "90 % of LEAST(memory / 9531392, 5000) (heuristic: DBInstanceClassMemory is below the nominal memory)",
                     source::RDS_MAX_CONNECTIONS,
                 )
                 .input("rds_class", class.name)
                 .input("memory", format!("{} GiB", class.memory_gib))
                 .step(format!(
-                    "{max} is an upper bound: DBInstanceClassMemory is a little below the nominal memory, so RDS reports slightly fewer"
+                    "{bound} with the nominal memory is an upper bound: RDS divides DBInstanceClassMemory, which excludes what the OS and RDS processes keep"
+                ))
+                .step(format!(
+                    "planned at {planned} ({RDS_PLANNING_PERCENT} %); run SHOW max_connections on the instance and, if it differs, enter it (rds_class=custom, db_max_conn=N)"
                 ));
-                (class.vcpus, max)
+                (class.vcpus, planned, Some(bound))
             }
             None => {
                 *why_max = why_max
                     .clone()
                     .step("no RDS class chosen: custom db_max_conn used");
-                (db.cores, db.max_connections)
+                (db.cores, db.max_connections, None)
             }
         },
         Provider::Supabase => {
             let row = supabase_row(db.supabase_tier);
             *why_max = Derivation::new("Supabase compute table", source::SUPABASE_COMPUTE)
                 .input("supabase_tier", db.supabase_tier);
-            (row.cores, row.max_connections)
+            (row.cores, row.max_connections, None)
         }
-        Provider::SelfHosted => (db.cores, db.max_connections),
+        Provider::SelfHosted => (db.cores, db.max_connections, None),
     }
 }
 
@@ -69,8 +83,21 @@ pub fn budget(
     let db = &inputs.db;
     let mut why_max = Derivation::new("db_max_conn as given", source::PG_CONNECTIONS)
         .input("db_max_conn", db.max_connections);
-    let (db_cores, max_connections) = server_size(inputs, &mut why_max);
+    let (db_cores, max_connections, upper_bound) = server_size(inputs, &mut why_max);
     why.push(("budget.max_connections".into(), why_max));
+    if let Some(bound) = upper_bound {
+        findings.push(
+            Finding::info(
+                "budget.rds_estimate",
+                format!(
+                    "max_connections for {} is estimated: the default formula gives at most {bound}, and the plan counts on {max_connections}. Run SHOW max_connections on the instance and enter its value (rds_class=custom, db_max_conn=N)",
+                    inputs.db.rds_class.as_deref().unwrap_or("this class")
+                ),
+                source::RDS_MAX_CONNECTIONS,
+            )
+            .field("db_max_conn"),
+        );
+    }
 
     // RDS keeps 2 slots for rds_superuser on top of superuser_reserved_connections (AWS KB).
     let provider_reserved = if db.provider == Provider::Rds {
@@ -142,6 +169,7 @@ pub fn budget(
     Budget {
         db_cores,
         max_connections,
+        max_connections_upper_bound: upper_bound,
         reserved: db.reserved,
         provider_reserved,
         headroom: db.headroom,

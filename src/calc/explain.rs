@@ -48,6 +48,26 @@ pub mod source {
     pub const PGBOUNCER_EXPORTER: &str =
         "https://github.com/prometheus-community/pgbouncer_exporter";
     pub const RUNBOOK: &str = "shared/reference/pooling-guide.md";
+    pub const QUAINT_URL: &str =
+        "https://github.com/prisma/prisma-engines/blob/main/quaint/src/connector/postgres/url.rs";
+    pub const PG_CONNECTION_STRING: &str =
+        "https://github.com/brianc/node-postgres/blob/master/packages/pg-connection-string/index.js";
+    pub const PG_SSL: &str = "https://www.postgresql.org/docs/current/libpq-ssl.html";
+    pub const PGBOUNCER_TLS: &str = "https://www.pgbouncer.org/config.html#tls-settings";
+    pub const PGBOUNCER_AUTH_FILE: &str =
+        "https://www.pgbouncer.org/config.html#authentication-file-format";
+    pub const PGBOUNCER_TIMEOUTS: &str = "https://www.pgbouncer.org/config.html#query_wait_timeout";
+    pub const RDS_SSL: &str =
+        "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html";
+    pub const SUPABASE_CONNECT: &str =
+        "https://supabase.com/docs/guides/database/connecting-to-postgres";
+    pub const DOTENV: &str = "https://github.com/motdotla/dotenv#what-happens-to-environment-variables-that-were-already-set";
+    pub const PRISMA_ENV: &str =
+        "https://www.prisma.io/docs/orm/more/development-environment/environment-variables";
+    pub const PRISMA_TRANSACTIONS: &str =
+        "https://www.prisma.io/docs/orm/prisma-client/queries/transactions#interactive-transactions";
+    pub const PROMETHEUS_RULES: &str =
+        "https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/";
 }
 
 /// How one computed number came about: the formula, what went in, each clamp, and where the rule comes from.

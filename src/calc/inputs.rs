@@ -168,6 +168,11 @@ pub struct Database {
     /// Optional Postgres schema (Prisma's `schema` URL parameter); `None` = public.
     pub schema: Option<String>,
     pub sslmode: SslMode,
+    /// Where the CA certificate that signed the database server's certificate is deployed on
+    /// the app hosts (and PgBouncer's); with it the clients verify the server.
+    pub ca_file: Option<String>,
+    /// Supabase project ref (the `<ref>` of `db.<ref>.supabase.co` and `postgres.<ref>`).
+    pub supabase_ref: Option<String>,
 }
 
 /// The pooler and the ORM.
@@ -246,6 +251,8 @@ impl Default for Inputs {
                 user: "app".into(),
                 schema: None,
                 sslmode: SslMode::Prefer,
+                ca_file: None,
+                supabase_ref: None,
             },
             pooler: PoolerInputs {
                 kind: Pooler::None,

@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod budget;
+pub mod endpoints;
 pub mod explain;
 pub mod inputs;
 pub mod kafka;
@@ -16,6 +17,8 @@ pub mod redis;
 pub mod services;
 pub mod text;
 pub(crate) mod text_enum;
+pub mod timeouts;
+pub mod tls;
 
 pub use explain::{Derivation, Finding, Severity};
 pub use inputs::Inputs;

@@ -4,8 +4,9 @@ use serde::{Serialize, Serializer};
 
 use super::alerts::{plan_alerts, AlertPlan};
 use super::budget::{budget, Budget};
+use super::endpoints::{plan_endpoints, Endpoints};
 use super::explain::{source, Derivation, Finding, Severity};
-use super::inputs::{Inputs, Pooler, Preset, Provider};
+use super::inputs::{Inputs, PoolMode, Pooler, Preset, Provider};
 use super::kafka::{plan_kafka, KafkaPlan};
 use super::pgbouncer::{size_pgbouncer, PgBouncerPlan};
 use super::pins::effective_pins;
@@ -13,14 +14,21 @@ use super::presets::{supabase_row, RUNBOOK_CORE_TABLE};
 use super::prisma::{plan_prisma, PrismaPlan};
 use super::redis::{plan_redis, RedisPlan};
 use super::services::{size_services, ServicePlan};
+use super::timeouts::{plan_timeouts, TimeoutPlan};
+use super::tls::{plan_tls, TlsPlan};
 
 /// The version of poolcalc's rules. Bump it when a rule changes what a link produces, so a
 /// pasted file says which rules made it.
-pub const RULES_VERSION: u32 = 1;
+/// - 2: every file works as generated on default inputs: TLS per hop, per-service `.env` files,
+///   passwords composed at runtime, Supabase's two doors, RDS below its bound, session-mode sizing,
+///   the timeout ladder, alerts above the planned peak.
+pub const RULES_VERSION: u32 = 2;
 
 /// Supavisor (Supabase's pooler): the pool size to set in the dashboard and its client limit.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SupavisorPlan {
+    /// Session mode (port 5432) or transaction mode (port 6543).
+    pub mode: PoolMode,
     pub pool_size: u32,
     pub client_connections: u64,
     /// The tier's "pooler max clients", when the database is on Supabase.
@@ -33,12 +41,18 @@ pub struct Plan {
     pub rules_version: u32,
     pub budget: Budget,
     pub services: Vec<ServicePlan>,
+    /// Where the direct and the pooled URLs point.
+    pub endpoints: Endpoints,
+    /// TLS on each hop.
+    pub tls: TlsPlan,
     pub pgbouncer: Option<PgBouncerPlan>,
     pub supavisor: Option<SupavisorPlan>,
     pub prisma: PrismaPlan,
     pub redis: Option<RedisPlan>,
     pub kafka: Option<KafkaPlan>,
     pub alerts: AlertPlan,
+    /// Every timer on a request's path.
+    pub timeouts: TimeoutPlan,
     /// Why each number is what it is, keyed by the same path a pin uses.
     #[serde(serialize_with = "as_map")]
     pub derivations: Vec<(String, Derivation)>,
@@ -68,9 +82,20 @@ pub fn plan(inputs: &Inputs) -> Plan {
     let mut findings = Vec::new();
     let pins = effective_pins(inputs);
     let mut budget = budget(inputs, &mut why, &mut findings);
+    let endpoints = plan_endpoints(inputs, &mut why, &mut findings);
+    let tls = plan_tls(inputs, &endpoints, &mut why, &mut findings);
 
-    let direct = (inputs.pooler.kind == Pooler::None).then_some(&budget);
-    let services = size_services(inputs, &pins, direct, &mut why, &mut findings);
+    // Every app connection is a server connection without a pooler, and with a pooler in
+    // session mode: then the app pools must fit the usable slots themselves.
+    let one_to_one =
+        inputs.pooler.kind == Pooler::None || endpoints.pooled_mode == Some(PoolMode::Session);
+    let services = size_services(
+        inputs,
+        &pins,
+        one_to_one.then_some(&budget),
+        &mut why,
+        &mut findings,
+    );
     let client_connections: u64 = services.iter().map(|s| s.total).sum();
 
     let mut pgbouncer = None;
@@ -78,14 +103,7 @@ pub fn plan(inputs: &Inputs) -> Plan {
     budget.fleet_total = match inputs.pooler.kind {
         Pooler::None => u32::try_from(client_connections).unwrap_or(u32::MAX),
         Pooler::PgBouncer => {
-            let p = size_pgbouncer(
-                inputs,
-                &pins,
-                &budget,
-                client_connections,
-                &mut why,
-                &mut findings,
-            );
+            let p = size_pgbouncer(inputs, &pins, &budget, &services, &mut why, &mut findings);
             let total = p
                 .server_connections_per_instance
                 .saturating_mul(p.instances);
@@ -93,7 +111,8 @@ pub fn plan(inputs: &Inputs) -> Plan {
             total
         }
         Pooler::Supavisor => {
-            let s = plan_supavisor(inputs, &budget, client_connections, &mut findings);
+            let mode = endpoints.pooled_mode.unwrap_or(PoolMode::Transaction);
+            let s = plan_supavisor(inputs, mode, &budget, client_connections, &mut findings);
             let total = s.pool_size;
             supavisor = Some(s);
             total
@@ -115,10 +134,32 @@ pub fn plan(inputs: &Inputs) -> Plan {
             source::HIKARI_POOL_SIZING,
         ).field("pooler"));
     }
-    let prisma = plan_prisma(inputs, &pins, pgbouncer.as_mut(), &mut why, &mut findings);
+    let prisma = plan_prisma(
+        inputs,
+        &pins,
+        &endpoints,
+        pgbouncer.as_mut(),
+        &mut why,
+        &mut findings,
+    );
     let redis = plan_redis(inputs, &pins, &services, &mut why, &mut findings);
     let kafka = plan_kafka(inputs, &pins, &mut why, &mut findings);
-    let alerts = plan_alerts(&budget, redis.as_ref(), kafka.is_some(), &pins, &mut why);
+    let timeouts = plan_timeouts(
+        inputs,
+        &services,
+        pgbouncer.as_ref(),
+        &mut why,
+        &mut findings,
+    );
+    let alerts = plan_alerts(
+        &budget,
+        pgbouncer.as_ref(),
+        redis.as_ref(),
+        kafka.is_some(),
+        &pins,
+        &mut why,
+        &mut findings,
+    );
     runbook_findings(inputs, &budget, &mut findings);
     super::sort_stable_by_key(&mut findings, |f| f.severity);
 
@@ -126,12 +167,15 @@ pub fn plan(inputs: &Inputs) -> Plan {
         rules_version: RULES_VERSION,
         budget,
         services,
+        endpoints,
+        tls,
         pgbouncer,
         supavisor,
         prisma,
         redis,
         kafka,
         alerts,
+        timeouts,
         derivations: why,
         findings,
     }
@@ -145,9 +189,10 @@ fn fleet_total_why(inputs: &Inputs, budget: &Budget, clients: u64) -> Derivation
         Pooler::PgBouncer => Derivation::new("instances × min(default_pool_size + reserve_pool_size, max_db_connections)", source::PGBOUNCER_CONFIG)
             .input("instances", inputs.pooler.instances)
             .step(format!("the fleet's {clients} client connections share these server connections")),
-        Pooler::Supavisor => Derivation::new("Supavisor pool size: min(target_active, usable)", source::SUPABASE_COMPUTE)
+        Pooler::Supavisor => Derivation::new("Supavisor pool size: min(target_active, usable) in transaction mode; the clients in session mode", source::SUPABASE_COMPUTE)
             .input("target_active", budget.target_active)
             .input("usable", budget.usable)
+            .input("client_connections", clients)
             .step("set this pool size in Supabase's dashboard; the pool is shared by the session and transaction ports"),
     };
     d.step(format!(
@@ -162,9 +207,12 @@ fn fleet_total_why(inputs: &Inputs, budget: &Budget, clients: u64) -> Derivation
     ))
 }
 
-/// Supavisor's pool is set in Supabase's dashboard: aim at the active target within the usable slots.
+/// Supavisor's pool is set in Supabase's dashboard. Transaction mode (port 6543): aim at the
+/// active target within the usable slots. Session mode (port 5432): one server connection per
+/// client, so the pool is the clients (already fitted to the usable slots).
 fn plan_supavisor(
     inputs: &Inputs,
+    mode: PoolMode,
     budget: &Budget,
     clients: u64,
     findings: &mut Vec<Finding>,
@@ -181,8 +229,26 @@ fn plan_supavisor(
             .field("supabase_tier"),
         );
     }
+    let pool_size = if mode == PoolMode::Session {
+        u32::try_from(clients)
+            .unwrap_or(u32::MAX)
+            .min(budget.usable)
+    } else {
+        budget.target_active.min(budget.usable)
+    };
+    if mode == PoolMode::Session && clients > u64::from(pool_size) {
+        findings.push(
+            Finding::error(
+                "supavisor.session_over_pool",
+                format!("Supavisor in session mode gives each client connection its own server connection: the fleet's {clients} client connections exceed the {pool_size} the pool can hold, so the rest are refused. Use the transaction port (6543), or smaller pools"),
+                source::SUPABASE_CONNECT,
+            )
+            .field("pgb_mode"),
+        );
+    }
     SupavisorPlan {
-        pool_size: budget.target_active.min(budget.usable),
+        mode,
+        pool_size,
         client_connections: clients,
         max_clients,
     }

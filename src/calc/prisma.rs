@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
+use super::endpoints::Endpoints;
 use super::explain::{source, Derivation, Finding};
-use super::inputs::{Inputs, Pin, PoolMode, Pooler, Preset, Prisma, SslMode};
+use super::inputs::{Inputs, Pin, PoolMode, Pooler, Preset, Prisma};
 use super::pgbouncer::PgBouncerPlan;
 use super::pins::pinned;
 
@@ -26,13 +27,14 @@ pub struct PrismaPlan {
 pub fn plan_prisma(
     inputs: &Inputs,
     pins: &[Pin],
+    endpoints: &Endpoints,
     pgbouncer: Option<&mut PgBouncerPlan>,
     why: &mut Vec<(String, Derivation)>,
     findings: &mut Vec<Finding>,
 ) -> PrismaPlan {
     let pooler = inputs.pooler.kind;
     let v6 = inputs.prisma == Prisma::V6;
-    let (needed, reason) = flag_needed(inputs, pgbouncer.as_deref());
+    let (needed, reason) = flag_needed(inputs, endpoints, pgbouncer.as_deref());
     let pin = pinned(pins, "prisma.pgbouncer").map(|v| v == 1);
     let pgbouncer_flag = v6 && pin.unwrap_or(needed);
     let mut d = Derivation::new("pgbouncer=true when Prisma 6 goes through a transaction-mode pooler without prepared-statement support", source::PRISMA_PGBOUNCER)
@@ -81,17 +83,6 @@ pub fn plan_prisma(
             source::PRISMA_V7_UPGRADE,
         ));
     }
-    if !v6 && inputs.db.sslmode != SslMode::Disable {
-        findings.push(
-            Finding::warning(
-                "prisma.pg_sslmode",
-                format!("node-postgres treats sslmode={} as verify-full (it checks the certificate), unlike Prisma 6, which accepted invalid certificates: make sure the server's CA is trusted", inputs.db.sslmode),
-                source::PRISMA_V7_UPGRADE,
-            )
-            .field("sslmode"),
-        );
-    }
-
     if !v6 {
         why.push((
             "prisma.idle_timeout_millis".into(),
@@ -112,9 +103,17 @@ pub fn plan_prisma(
 
 /// Whether Prisma 6 needs `pgbouncer=true`, and why (Prisma docs "PgBouncer": needed below 1.21
 /// or with max_prepared_statements = 0; Supabase docs: Supavisor transaction mode).
-fn flag_needed(inputs: &Inputs, pgb: Option<&PgBouncerPlan>) -> (bool, String) {
+fn flag_needed(
+    inputs: &Inputs,
+    endpoints: &Endpoints,
+    pgb: Option<&PgBouncerPlan>,
+) -> (bool, String) {
     match (inputs.pooler.kind, pgb) {
         (Pooler::None, _) => (false, "no pooler: not needed".into()),
+        (Pooler::Supavisor, _) if endpoints.pooled_mode == Some(PoolMode::Session) => (
+            false,
+            "Supavisor's session port keeps one server connection per client: prepared statements work".into(),
+        ),
         (Pooler::Supavisor, _) => (true, "Supavisor in transaction mode does not support prepared statements".into()),
         (Pooler::PgBouncer, Some(p)) if p.pool_mode == PoolMode::Session => {
             (false, "session mode keeps one server connection per client: prepared statements work".into())

@@ -36,6 +36,8 @@ pub struct View {
     pub embed: bool,
     pub block: Option<String>,
     pub theme: Option<Theme>,
+    /// Whose per-service files (`.env`, `DATABASE_URL`) are shown; `None`: the first service.
+    pub service: Option<String>,
 }
 
 /// One rejected parameter: its name, the value given, and what is allowed.
@@ -137,7 +139,7 @@ impl Parser {
         let r = match key {
             "svc" => self.service(value),
             "set" => self.pin(value),
-            "embed" | "block" | "theme" => apply_view(&mut self.view, key, value),
+            "embed" | "block" | "theme" | "service" => apply_view(&mut self.view, key, value),
             _ => apply(&mut self.inputs, key, value),
         };
         if let Err(message) = r {
@@ -245,6 +247,8 @@ pub const SCALAR_PARAMS: &[&str] = &[
     "db_user",
     "db_schema",
     "sslmode",
+    "db_ca_file",
+    "supabase_ref",
     "pooler",
     "pgb_version",
     "pgb_mode",
@@ -324,6 +328,16 @@ pub fn apply(i: &mut Inputs, key: &str, value: &str) -> Result<(), String> {
         }
         "db_schema" => check_schema(value).map(|_| i.db.schema = Some(value.into())),
         "sslmode" => set_enum(&mut i.db.sslmode, value),
+        "db_ca_file" if value.is_empty() => {
+            i.db.ca_file = None;
+            Ok(())
+        }
+        "db_ca_file" => check_path(value).map(|_| i.db.ca_file = Some(value.into())),
+        "supabase_ref" if value.is_empty() => {
+            i.db.supabase_ref = None;
+            Ok(())
+        }
+        "supabase_ref" => check_supabase_ref(value).map(|_| i.db.supabase_ref = Some(value.into())),
         "pooler" => set_enum(&mut i.pooler.kind, value),
         "pgb_version" => PgbVersion::from_str(value)
             .map(|v| i.pooler.version = v)
@@ -385,6 +399,8 @@ pub fn param_value(i: &Inputs, key: &str) -> String {
         "db_user" => i.db.user.clone(),
         "db_schema" => opt(&i.db.schema),
         "sslmode" => i.db.sslmode.to_string(),
+        "db_ca_file" => opt(&i.db.ca_file),
+        "supabase_ref" => opt(&i.db.supabase_ref),
         "pooler" => i.pooler.kind.to_string(),
         "pgb_version" => i.pooler.version.to_string(),
         "pgb_mode" => i.pooler.mode.to_string(),
@@ -429,6 +445,7 @@ fn apply_view(view: &mut View, key: &str, value: &str) -> Result<(), String> {
             .find(|a| **a == value)
             .map(|a| view.block = Some(a.to_string()))
             .ok_or_else(|| format!("one of {}", ARTIFACTS.join(", "))),
+        "service" => check_service_name(value).map(|_| view.service = Some(value.to_string())),
         _ => Theme::from_str(value)
             .map(|t| view.theme = Some(t))
             .map_err(|_| Theme::allowed()),
@@ -546,6 +563,9 @@ pub fn write_with_view(inputs: &Inputs, view: &View) -> String {
     }
     if let Some(theme) = view.theme {
         out.push(("theme", theme.to_string()));
+    }
+    if let Some(service) = &view.service {
+        out.push(("service", service.clone()));
     }
     out.iter()
         .map(|(k, v)| format!("{k}={}", percent_encode_query(v)))

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::budget::Budget;
 use super::explain::{source, Derivation, Finding};
-use super::inputs::{Inputs, Pin, Surge, Workload};
+use super::inputs::{Inputs, Pin, Pooler, Surge, Workload};
 use super::pins::pinned_u32;
 use super::presets::{env_row, workload_weight};
 
@@ -50,9 +50,10 @@ fn starting_limit(inputs: &Inputs, workload: Workload) -> (u32, Derivation) {
     (start, why)
 }
 
-/// Sizes every service's pool. Without a pooler the fleet must fit the usable slots, so the
-/// unpinned pools are scaled down (never below 1) until Σ limit × peak_replicas ≤ usable.
-/// Behind a pooler the pools are client connections and keep their starting size.
+/// Sizes every service's pool. When every app connection is a server connection (no pooler, or a
+/// pooler in session mode) the fleet must fit the usable slots, so the unpinned pools are scaled
+/// down (never below 1) until Σ limit × peak_replicas ≤ usable. Behind a transaction-mode pooler
+/// the pools are client connections and keep their starting size.
 pub fn size_services(
     inputs: &Inputs,
     pins: &[Pin],
@@ -71,7 +72,9 @@ pub fn size_services(
         let pin_path = format!("{}.connection_limit", svc.name);
         let pin = pinned_u32(pins, &pin_path);
         if let Some(p) = pin {
-            d = d.step(format!("pinned to {p} by set={pin_path}:{p}"));
+            d = d.step(format!(
+                "pinned to {p} by set={pin_path}:{p} (computed: {start})"
+            ));
         }
         let limit = pin.unwrap_or(start);
         pinned_flags.push(pin.is_some());
@@ -99,6 +102,7 @@ pub fn size_services(
             &mut plans,
             &pinned_flags,
             budget,
+            inputs.pooler.kind,
             &mut derivations,
             findings,
         );
@@ -110,13 +114,23 @@ pub fn size_services(
             plan.connection_limit, plan.peak_replicas, plan.total
         ));
         why.push((format!("{}.connection_limit", plan.name), d));
-        for field in ["pool_timeout", "connect_timeout"] {
-            let d = Derivation::new(
-                format!("runbook env row {field}"),
+        for (field, computed, value) in [
+            ("pool_timeout", row.pool_timeout, plan.pool_timeout),
+            ("connect_timeout", row.connect_timeout, plan.connect_timeout),
+        ] {
+            let path = format!("{}.{field}", plan.name);
+            let mut d = Derivation::new(
+                format!("the runbook's environment row: {field} = {computed} s"),
                 source::PRISMA_URL_PARAMS,
             )
-            .input("env", inputs.env);
-            why.push((format!("{}.{field}", plan.name), d));
+            .input("env", inputs.env)
+            .step("Prisma's own defaults (pool_timeout 10 s, connect_timeout 5 s) for every row");
+            if pinned_u32(pins, &path).is_some() {
+                d = d.step(format!(
+                    "pinned to {value} by set={path}:{value} (computed: {computed})"
+                ));
+            }
+            why.push((path, d));
         }
     }
     plans
@@ -127,6 +141,7 @@ fn fit_to_budget(
     plans: &mut [ServicePlan],
     pinned: &[bool],
     budget: &Budget,
+    pooler: Pooler,
     why: &mut [Derivation],
     findings: &mut Vec<Finding>,
 ) {
@@ -191,12 +206,68 @@ fn fit_to_budget(
     }
     let total: u64 = plans.iter().map(demand).sum();
     if total > usable {
-        findings.push(over_budget(plans, pinned, total, budget));
+        findings.push(over_budget(plans, pinned, total, budget, pooler));
+    } else if pooler == Pooler::None {
+        recommend_pooler(plans, pinned, total, budget, findings);
     }
 }
 
+/// A plan without a pooler that fills 95 % of the usable slots at its deploy peak, or squeezes a
+/// pool below 3 connections, works on paper but leaves nothing for the unplanned: recommend a
+/// pooler. (95 % and 3 are heuristics: a handful of slots, and a pool that can still serve a
+/// transaction, a health check and one more request.)
+fn recommend_pooler(
+    plans: &[ServicePlan],
+    pinned: &[bool],
+    total: u64,
+    budget: &Budget,
+    findings: &mut Vec<Finding>,
+) {
+    let usable = u64::from(budget.usable);
+    let squeezed: Vec<&str> = plans
+        .iter()
+        .zip(pinned)
+        .filter(|(p, &f)| !f && p.connection_limit < 3)
+        .map(|(p, _)| p.name.as_str())
+        .collect();
+    let hot = usable > 0 && total * 100 >= usable * 95;
+    if !hot && squeezed.is_empty() {
+        return;
+    }
+    let mut why = Vec::new();
+    if hot {
+        why.push(format!(
+            "at its deploy peak the fleet holds {total} of {usable} usable slots ({} %)",
+            total * 100 / usable
+        ));
+    }
+    if !squeezed.is_empty() {
+        why.push(format!(
+            "pools squeezed below 3 connections: {}",
+            squeezed.join(", ")
+        ));
+    }
+    findings.push(
+        Finding::warning(
+            "budget.recommend_pooler",
+            format!(
+                "Without a pooler every app connection is a server connection, and {}: one extra replica, a stuck deploy or a migration finds no slot. Put PgBouncer in front (pooler=pgbouncer): app pools become client connections and the server side stays near its target",
+                why.join("; ")
+            ),
+            source::PGBOUNCER_FEATURES,
+        )
+        .field("pooler"),
+    );
+}
+
 /// The error when even the smallest pools do not fit: by how much, what would fit, and the fix.
-fn over_budget(plans: &[ServicePlan], pinned: &[bool], total: u64, budget: &Budget) -> Finding {
+fn over_budget(
+    plans: &[ServicePlan],
+    pinned: &[bool],
+    total: u64,
+    budget: &Budget,
+    pooler: Pooler,
+) -> Finding {
     let usable = u64::from(budget.usable);
     let short = total - usable;
     let needed_max = total
@@ -217,10 +288,14 @@ fn over_budget(plans: &[ServicePlan], pinned: &[bool], total: u64, budget: &Budg
             pins.join(", ")
         )
     };
+    let fix = match pooler {
+        Pooler::None => "or put a pooler in front (pooler=pgbouncer) so that app pools become client connections",
+        _ => "or run the pooler in transaction mode (pgb_mode=transaction), where app pools are client connections sharing a small server pool",
+    };
     let mut f = Finding::error(
         "budget.over",
         format!(
-            "The fleet can open {total} server connections but only {usable} slots are usable: {short} too many ({cause}). A max_connections of at least {needed_max} would fit, or put a pooler in front (pooler=pgbouncer) so that app pools become client connections."
+            "The fleet can open {total} server connections but only {usable} slots are usable: {short} too many ({cause}). A max_connections of at least {needed_max} would fit, {fix}."
         ),
         source::PG_CONNECTIONS,
     )

@@ -44,6 +44,15 @@ pub fn check_schema(s: &str) -> Result<(), String> {
         .ok_or_else(|| "a lower-case identifier: `a-z`, `0-9`, `_`, 1 to 63 characters".into())
 }
 
+/// A Supabase project ref: the lower-case letters and digits between `db.` and `.supabase.co`.
+pub fn check_supabase_ref(s: &str) -> Result<(), String> {
+    let ok = (1..=40).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    ok.then_some(())
+        .ok_or_else(|| "a project ref: lower-case letters and digits, 1 to 40 characters".into())
+}
+
 /// Service names, as the share-link contract fixes them: `[a-z][a-z0-9-]{0,39}`.
 pub fn check_service_name(s: &str) -> Result<(), String> {
     let mut bytes = s.bytes();

@@ -36,14 +36,11 @@ fn group(out: &mut String, name: &str, rules: &[Rule]) {
     }
 }
 
-/// A percentage as a decimal ratio (80 → "0.8"), without float formatting.
-fn ratio(percent: u32) -> String {
-    let (whole, frac) = (percent / 100, percent % 100);
-    if frac == 0 {
-        whole.to_string()
-    } else {
-        format!("{whole}.{}", format!("{frac:02}").trim_end_matches('0'))
-    }
+/// The slots ordinary roles may use: max_connections − reserved − provider_reserved.
+fn ordinary(p: &crate::calc::Plan) -> u32 {
+    let b = &p.budget;
+    b.max_connections
+        .saturating_sub(b.reserved + b.provider_reserved)
 }
 
 /// Renders alerts.yml.
@@ -58,30 +55,32 @@ pub fn rules(cx: &Context) -> String {
         &[Rule {
             alert: "PostgresConnectionsNearLimit",
             // postgres_exporter: pg_stat_activity_count counts backends by state.
-            expr: format!("sum by (instance) (pg_stat_activity_count) > {}", a.postgres_connections_threshold),
+            expr: format!("sum by (instance) (pg_stat_activity_count) >= {}", a.postgres_connections_threshold),
             for_: "5m",
             severity: "warning",
             summary: format!(
-                "PostgreSQL on {{{{ $labels.instance }}}} has more than {} connections ({} % of the slots ordinary roles may use)",
-                a.postgres_connections_threshold, a.utilisation_percent
+                "PostgreSQL on {{{{ $labels.instance }}}} has {} or more connections: above the fleet's planned peak ({}), near the {} slots ordinary roles may use",
+                a.postgres_connections_threshold, p.budget.fleet_total, ordinary(p)
             ),
         }],
     );
-    if let Some(b) = &p.pgbouncer {
-        let server_threshold =
-            u64::from(b.server_connections_per_instance) * u64::from(a.utilisation_percent) / 100;
+    if let (Some(b), Some(server), Some(clients)) = (
+        &p.pgbouncer,
+        a.pgbouncer_server_threshold,
+        a.pgbouncer_clients_threshold,
+    ) {
         group(
             &mut out,
             "poolcalc-pgbouncer",
             &[
                 Rule {
                     alert: "PgBouncerServerPoolNearFull",
-                    expr: format!("sum by (instance) (pgbouncer_pools_server_active_connections) > {server_threshold}"),
+                    expr: format!("sum by (instance) (pgbouncer_pools_server_active_connections) >= {server}"),
                     for_: "5m",
                     severity: "warning",
                     summary: format!(
-                        "PgBouncer {{{{ $labels.instance }}}} uses over {} % of its {} server connections",
-                        a.utilisation_percent, b.server_connections_per_instance
+                        "PgBouncer {{{{ $labels.instance }}}} uses {server} or more of its {} server connections: clients are about to queue",
+                        b.server_connections_per_instance
                     ),
                 },
                 Rule {
@@ -93,10 +92,10 @@ pub fn rules(cx: &Context) -> String {
                 },
                 Rule {
                     alert: "PgBouncerClientConnsNearLimit",
-                    expr: format!("pgbouncer_used_clients / pgbouncer_config_max_client_connections > {}", ratio(a.utilisation_percent)),
+                    expr: format!("pgbouncer_used_clients >= {clients}"),
                     for_: "5m",
                     severity: "warning",
-                    summary: format!("PgBouncer {{{{ $labels.instance }}}} uses over {} % of max_client_conn ({})", a.utilisation_percent, b.max_client_conn),
+                    summary: format!("PgBouncer {{{{ $labels.instance }}}} has {clients} or more client connections, above the planned peak and near max_client_conn ({})", b.max_client_conn),
                 },
             ],
         );
@@ -108,12 +107,12 @@ pub fn rules(cx: &Context) -> String {
             &[
                 Rule {
                     alert: "RedisClientsNearMaxclients",
-                    expr: format!("redis_connected_clients > {threshold}"),
+                    expr: format!("redis_connected_clients >= {threshold}"),
                     for_: "5m",
                     severity: "warning",
                     summary: format!(
-                        "Redis {{{{ $labels.instance }}}} has over {threshold} clients ({} % of maxclients {}; the fleet plans {})",
-                        a.utilisation_percent, r.maxclients, r.total_connections
+                        "Redis {{{{ $labels.instance }}}} has {threshold} or more clients (maxclients {}; the fleet plans {})",
+                        r.maxclients, r.total_connections
                     ),
                 },
                 Rule {

@@ -1,38 +1,64 @@
-//! `.env`: shared values first, then one block per service where values differ.
+//! `.env`: one file per service, every key once.
 
-use super::url::{direct_url, service_url};
+use super::url::{direct_url, service_url, DB_PASSWORD, DB_PASSWORD_URLENCODED};
 use super::Context;
-use crate::calc::inputs::{KafkaClient, Prisma, RedisMode, Sasl};
+use crate::calc::inputs::{Prisma, RedisMode, Sasl};
 
 /// A value for a dotenv line. Double quotes suit our URLs and hosts (validated or percent-encoded,
-/// so they hold no `"`, `\` or newline). A typed secret goes in single quotes, which dotenv and
-/// dotenv-expand read literally; one that contains a `'` cannot be written safely, so the line
-/// says to set it in the secret store instead.
-fn secret_line(name: &str, value: Option<&str>) -> String {
+/// so they hold no `"`, `\` or newline). A typed secret goes in single quotes, which dotenv reads
+/// literally; one that contains a `'` cannot be written safely, so the line says to set it in the
+/// secret store instead. Prisma 6 loads `.env` through dotenv-expand, which expands `$NAME` even in
+/// single quotes and turns `\$` back into `$`: for it, each `$` is written `\$`.
+fn secret_line(name: &str, value: Option<&str>, expanded: bool) -> String {
     match value {
         None => format!("# {name}: set it in your secret store (never in a share link)\n"),
-        Some(v) if !v.contains('\'') => format!("{name}='{v}'\n"),
+        Some(v) if !v.contains('\'') => {
+            let v = if expanded {
+                v.replace('$', "\\$")
+            } else {
+                v.to_string()
+            };
+            format!("{name}='{v}'\n")
+        }
         Some(_) => format!("# {name}: the typed value contains ' and cannot be written safely here; set it in your secret store\n"),
     }
 }
 
-/// Renders the .env bundle.
+/// Renders one service's `.env`. One file per service: dotenv keeps a single value per key (the
+/// last one assigned), so a shared file cannot carry each service's URL and client id.
 pub fn env_file(cx: &Context) -> String {
     let i = cx.inputs;
     let p = cx.plan;
     let mut out = cx.header("#");
-    out += "#\n# URLs use ${DB_PASSWORD} where no password was typed: dotenv-expand (which Prisma's CLI\n\
-            # uses) fills it in, so its value must be percent-encoded (RFC 3986).\n";
+    let Some(svc) = cx.service_plan() else {
+        out += "# No services in these inputs.\n";
+        return out;
+    };
+    out += &format!(
+        "#\n# .env for {}: {} replicas ({} during a deploy), pool {} each. Each service's deployment\n\
+         # gets its own file (dotenv keeps one value per key).\n",
+        svc.name, svc.replicas, svc.peak_replicas, svc.connection_limit
+    );
     if cx.secrets.db_password.is_none() {
-        out += &secret_line("DB_PASSWORD", None);
+        out += &match i.prisma {
+            Prisma::V6 => format!(
+                "#\n# The URLs take the password from {DB_PASSWORD_URLENCODED}: the database password percent-encoded\n\
+                 # (RFC 3986), e.g. node -p 'encodeURIComponent(process.argv[1])' \"$DB_PASSWORD\". Prisma 6\n\
+                 # fills it in when it loads this file (dotenv-expand).\n\
+                 # {DB_PASSWORD_URLENCODED}: set it in your secret store (never in a share link)\n"
+            ),
+            Prisma::V7 => format!(
+                "#\n# The URLs carry no password: db.ts and prisma.config.ts add {DB_PASSWORD} (the password as\n\
+                 # it is), percent-encoded, when they build the connection.\n\
+                 # {DB_PASSWORD}: set it in your secret store (never in a share link)\n"
+            ),
+        };
     }
-    out += "\n# Shared by every service\n";
-    let per_service_url = i.prisma == Prisma::V6;
-    if !per_service_url {
-        if let Some(svc) = p.services.first() {
-            out += &format!("DATABASE_URL=\"{}\"\n", service_url(cx, svc));
-        }
-    }
+    // Prisma 6 loads this file itself, through dotenv-expand; under Prisma 7 the app loads it with
+    // plain dotenv.
+    let expanded = i.prisma == Prisma::V6;
+    out += "\n";
+    out += &format!("DATABASE_URL=\"{}\"\n", service_url(cx, svc));
     if p.prisma.direct_url {
         out += &format!("DIRECT_URL=\"{}\"\n", direct_url(cx));
     }
@@ -47,7 +73,11 @@ pub fn env_file(cx: &Context) -> String {
             );
         }
         out += &format!("REDIS_TLS={}\n", i.redis.tls);
-        out += &secret_line("REDIS_PASSWORD", cx.secrets.redis_password.as_deref());
+        out += &secret_line(
+            "REDIS_PASSWORD",
+            cx.secrets.redis_password.as_deref(),
+            expanded,
+        );
     }
     if p.kafka.is_some() {
         let brokers: Vec<String> = i.kafka.brokers.iter().map(|b| b.to_string()).collect();
@@ -59,26 +89,16 @@ pub fn env_file(cx: &Context) -> String {
         if i.kafka.sasl != Sasl::None {
             out += &format!("KAFKA_SASL_MECHANISM={}\n", i.kafka.sasl);
             out += "# KAFKA_USERNAME: set it in your secret store\n";
-            out += &secret_line("KAFKA_PASSWORD", cx.secrets.kafka_password.as_deref());
-        }
-    }
-    let kafka = i.kafka.client != KafkaClient::Off;
-    if per_service_url || kafka {
-        for svc in &p.services {
-            out += &format!(
-                "\n# {}: {} replicas ({} during a deploy), pool {} each\n",
-                svc.name, svc.replicas, svc.peak_replicas, svc.connection_limit
+            out += &secret_line(
+                "KAFKA_PASSWORD",
+                cx.secrets.kafka_password.as_deref(),
+                expanded,
             );
-            if per_service_url {
-                out += &format!("DATABASE_URL=\"{}\"\n", service_url(cx, svc));
-            }
-            if kafka {
-                out += &format!(
-                    "KAFKA_CLIENT_ID=\"{0}\"\nKAFKA_GROUP_ID=\"{0}-group\"\n",
-                    svc.name
-                );
-            }
         }
+        out += &format!(
+            "KAFKA_CLIENT_ID=\"{0}\"\nKAFKA_GROUP_ID=\"{0}-group\"\n",
+            svc.name
+        );
     }
     out
 }

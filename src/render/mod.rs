@@ -17,14 +17,40 @@ pub mod url;
 use crate::calc::{inputs::Inputs, plan::RULES_VERSION, query, Plan};
 pub use secrets::Secrets;
 
-/// What every renderer reads: the inputs, their plan and the secrets typed in (if any).
+/// What every renderer reads: the inputs, their plan, the secrets typed in (if any), and the
+/// service whose files are wanted (the per-service files: `.env` and its `DATABASE_URL`).
 pub struct Context<'a> {
     pub inputs: &'a Inputs,
     pub plan: &'a Plan,
     pub secrets: &'a Secrets,
+    /// `None`: the first service.
+    pub service: Option<&'a str>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// A context for the first service.
+    pub fn new(inputs: &'a Inputs, plan: &'a Plan, secrets: &'a Secrets) -> Self {
+        Context {
+            inputs,
+            plan,
+            secrets,
+            service: None,
+        }
+    }
+
+    /// The same context for another service.
+    pub fn for_service(self, service: Option<&'a str>) -> Self {
+        Context { service, ..self }
+    }
+
+    /// The service whose per-service files are rendered: the one asked for, else the first.
+    pub fn service_plan(&self) -> Option<&'a crate::calc::services::ServicePlan> {
+        let services = &self.plan.services;
+        self.service
+            .and_then(|name| services.iter().find(|s| s.name == name))
+            .or_else(|| services.first())
+    }
+
     /// The share link as a relative query: open it on any poolcalc page, or pass it to the CLI.
     pub fn link(&self) -> String {
         format!("?{}", query::write(self.inputs))
@@ -73,11 +99,22 @@ impl Context<'_> {
     }
 }
 
-/// The file name an artifact downloads as.
-pub fn file_name(artifact: &str, inputs: &Inputs) -> &'static str {
+/// The file name an artifact downloads as (the `.env` is per service: `<service>.env`).
+pub fn file_name(artifact: &str, cx: &Context) -> String {
+    let inputs = cx.inputs;
     match artifact {
-        // Browsers refuse to save a leading-dot name (Chromium saves ".env" as "env.txt").
-        "env" => "poolcalc.env",
+        // Browsers refuse to save a leading-dot name (Chromium saves ".env" as "env.txt"), so the
+        // service's name leads: one file per service, since dotenv keeps one value per key.
+        "env" => match cx.service_plan() {
+            Some(s) => format!("{}.env", s.name),
+            None => "poolcalc.env".into(),
+        },
+        other => static_file_name(other, inputs).into(),
+    }
+}
+
+fn static_file_name(artifact: &str, inputs: &Inputs) -> &'static str {
+    match artifact {
         "database-url" => "DATABASE_URL.txt",
         "prisma-schema" if inputs.prisma == crate::calc::inputs::Prisma::V7 => "prisma.config.ts",
         "prisma-schema" => "schema.prisma",

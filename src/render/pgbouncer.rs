@@ -3,8 +3,8 @@
 //! limited to what its INI parser and docs both accept, and comments use `;`.
 
 use super::escape::{pgbouncer_value, userlist_field};
-use super::url::DB_PASSWORD_PLACEHOLDER;
 use super::Context;
+use crate::calc::timeouts::server_connect_timeout;
 
 /// `listen_addr`: loopback when clients reach PgBouncer on this host, else every IPv4 address.
 fn listen_addr(host: &str) -> &str {
@@ -31,12 +31,13 @@ pub fn ini(cx: &Context) -> String {
         p.fd_need,
         if p.fd_need > 1024 { ": raise LimitNOFILE above 1024" } else { "" }
     );
+    let server = &cx.plan.endpoints.direct;
     out += "[databases]\n";
     out += &format!(
         "{} = host={} port={} dbname={}\n\n",
         i.db.name,
-        pgbouncer_value(&i.db.host),
-        i.db.port,
+        pgbouncer_value(&server.host),
+        server.port,
         pgbouncer_value(&i.db.name)
     );
     out += "[pgbouncer]\n";
@@ -55,6 +56,11 @@ pub fn ini(cx: &Context) -> String {
     kv("reserve_pool_size", p.reserve_pool_size.to_string());
     kv("reserve_pool_timeout", p.reserve_pool_timeout.to_string());
     kv("max_db_connections", p.max_db_connections.to_string());
+    kv("query_wait_timeout", p.query_wait_timeout.to_string());
+    kv(
+        "server_connect_timeout",
+        server_connect_timeout(&cx.plan.services).to_string(),
+    );
     if let Some(mps) = p.max_prepared_statements {
         kv("max_prepared_statements", mps.to_string());
     }
@@ -64,27 +70,57 @@ pub fn ini(cx: &Context) -> String {
             p.ignore_startup_parameters.join(","),
         );
     }
+    let tls = &cx.plan.tls;
+    if let Some(mode) = tls.server_tls_sslmode {
+        kv("server_tls_sslmode", mode.to_string());
+    }
+    if let Some(ca) = &tls.server_tls_ca_file {
+        kv("server_tls_ca_file", ca.clone());
+    }
     // The app user may read SHOW commands (exporters, the tests); it is never an admin.
     kv("stats_users", i.db.user.clone());
+    if let (Some(key), Some(cert)) = (&tls.client_tls_key_file, &tls.client_tls_cert_file) {
+        out += &format!(
+            "; TLS for clients: PgBouncer loads this key and certificate (readable by its user), e.g. made with\n\
+             ;   openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj /CN={} -keyout {key} -out {cert}\n",
+            cx.inputs.pooler.host
+        );
+        out += &format!(
+            "client_tls_sslmode = require\nclient_tls_key_file = {key}\nclient_tls_cert_file = {cert}\n"
+        );
+    }
     out
 }
 
 /// Renders userlist.txt: `"user" "secret"` with `"` doubled; comment lines start with `;`
-/// (a `#` line makes PgBouncer stop reading the file and drop every later user).
+/// (a `#` line makes PgBouncer stop reading the file and drop every later user). Without a typed
+/// password the entry is left to the database itself: PostgreSQL 14+ stores a SCRAM secret, which
+/// PgBouncer can use both to check its clients and to log in to the server (PgBouncer docs,
+/// "Authentication file format"), so the plain password never lands on disk.
 pub fn userlist(cx: &Context) -> String {
     let mut out = cx.header(";");
-    let password = match &cx.secrets.db_password {
-        Some(p) => p.clone(),
-        None => {
-            out += &format!("; Replace {DB_PASSWORD_PLACEHOLDER} before deploying (e.g. envsubst), or type the password into poolcalc.\n");
-            DB_PASSWORD_PLACEHOLDER.to_string()
+    let user = cx
+        .plan
+        .endpoints
+        .pooled
+        .as_ref()
+        .map_or(cx.inputs.db.user.as_str(), |e| e.user.as_str());
+    match &cx.secrets.db_password {
+        Some(p) => {
+            out += "; Keep this file mode 0600, owned by the pgbouncer user.\n";
+            out += &format!("{} {}\n", userlist_field(user), userlist_field(p));
         }
-    };
-    out += "; Keep this file mode 0600, owned by the pgbouncer user.\n";
-    out += &format!(
-        "{} {}\n",
-        userlist_field(&cx.inputs.db.user),
-        userlist_field(&password)
-    );
+        None => {
+            out += &format!(
+                "; No password was typed into poolcalc, so the entry for {user} is not written here. Append it\n\
+                 ; from PostgreSQL itself, as a superuser: its SCRAM secret lets PgBouncer check clients and log\n\
+                 ; in to the server without the plain password:\n\
+                 ;   psql -XAt -c \"SELECT format('\\\"%s\\\" \\\"%s\\\"', rolname, rolpassword) FROM pg_authid WHERE rolname = '{user}'\" >> {}\n\
+                 ; (A managed server hides pg_authid: write \"{user}\" \"<password>\" instead, with any \" in it doubled.)\n\
+                 ; Keep this file mode 0600, owned by the pgbouncer user.\n",
+                cx.inputs.pooler.auth_file
+            );
+        }
+    }
     out
 }

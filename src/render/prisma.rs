@@ -22,18 +22,32 @@ pub fn schema(cx: &Context) -> String {
         Prisma::V7 => {
             let mut out = cx.header("//");
             out += "// prisma.config.ts: Prisma 7 reads the CLI's URL (migrations) from here, not from schema.prisma.\n";
+            out += "// It loads .env (dotenv), whose URLs carry no password, and adds DB_PASSWORD, percent-encoded.\n";
             out += "import \"dotenv/config\";\nimport { defineConfig, env } from \"prisma/config\";\n\n";
-            out += "export default defineConfig({\n  schema: \"prisma/schema.prisma\",\n  datasource: {\n";
+            out += WITH_PASSWORD;
+            out += "\nexport default defineConfig({\n  schema: \"prisma/schema.prisma\",\n  datasource: {\n";
             if direct {
-                out += "    // The direct URL: migrations cannot go through a pooler.\n    url: env(\"DIRECT_URL\"),\n";
+                out += "    // The direct URL: migrations cannot go through a pooler.\n    url: withPassword(env(\"DIRECT_URL\")),\n";
             } else {
-                out += "    url: env(\"DATABASE_URL\"),\n";
+                out += "    url: withPassword(env(\"DATABASE_URL\")),\n";
             }
             out += "  },\n});\n";
             out
         }
     }
 }
+
+/// The TypeScript that puts `DB_PASSWORD` into a URL that has none, percent-encoded
+/// (`encodeURIComponent`, which node-postgres' `decodeURIComponent` and Prisma's schema engine
+/// both undo). The user part is percent-encoded by poolcalc, so the first `@` ends it.
+const WITH_PASSWORD: &str = "/** `url` with DB_PASSWORD as its password, percent-encoded; a URL that has a password keeps it. */\n\
+function withPassword(url: string): string {\n\
+\x20 const password = process.env.DB_PASSWORD;\n\
+\x20 const start = url.indexOf(\"://\") + 3;\n\
+\x20 const at = url.indexOf(\"@\", start);\n\
+\x20 if (password === undefined || at < 0 || url.slice(start, at).includes(\":\")) return url;\n\
+\x20 return `${url.slice(0, at)}:${encodeURIComponent(password)}${url.slice(at)}`;\n\
+}\n";
 
 /// `prisma-client`: how each service builds its client.
 pub fn client(cx: &Context) -> String {
@@ -45,8 +59,9 @@ pub fn client(cx: &Context) -> String {
 
 fn client_v6(cx: &Context) -> String {
     let mut out = cx.header("//");
-    out += "// Prisma 6 reads its pool (connection_limit, pool_timeout, connect_timeout) from DATABASE_URL:\n";
-    out += "// see the .env artifact for each service's URL. One PrismaClient per process.\n";
+    out += "// Prisma 6 reads its pool (connection_limit, pool_timeout, connect_timeout) from DATABASE_URL,\n";
+    out += "// which it loads from the service's .env (deploy that service's file as .env) and expands\n";
+    out += "// ${DB_PASSWORD_URLENCODED} in. One PrismaClient per process.\n";
     out += "import { PrismaClient } from \"@prisma/client\";\n\n";
     out += "export const prisma = new PrismaClient({\n";
     out += "  log: process.env.NODE_ENV === \"development\" ? [\"query\", \"error\", \"warn\"] : [\"error\"],\n";
@@ -72,12 +87,16 @@ fn client_v7(cx: &Context) -> String {
     out += "/** Milliseconds a query waits for a pooled connection (Prisma 6's pool_timeout; pg's 0 waits forever). */\n";
     out += "const connectionTimeoutMillis = {\n";
     for svc in &p.services {
-        let ms = u64::from(svc.pool_timeout.max(svc.connect_timeout)) * 1000;
+        let ms = crate::calc::timeouts::pg_connection_timeout_ms(svc);
         out += &format!("  {}: {},\n", js_string(&svc.name), ms);
     }
     out += "} as const;\n\n";
+    out += WITH_PASSWORD;
+    out += "\n/** The service's DATABASE_URL (its .env) with DB_PASSWORD put in. */\n";
+    out += "export function databaseUrl(url = process.env.DATABASE_URL): string {\n";
+    out += "  if (!url) throw new Error(\"DATABASE_URL is not set\");\n  return withPassword(url);\n}\n\n";
     out += "/** node-postgres pool options for one service. */\n";
-    out += "export function poolConfig(service: ServiceName, connectionString = process.env.DATABASE_URL): PoolConfig {\n";
+    out += "export function poolConfig(service: ServiceName, connectionString = databaseUrl()): PoolConfig {\n";
     out += "  return {\n    connectionString,\n    max: poolMax[service],\n";
     out += "    connectionTimeoutMillis: connectionTimeoutMillis[service],\n";
     out += &format!(

@@ -1,26 +1,37 @@
 //! Connection URLs. Every part is percent-encoded as RFC 3986 requires (Prisma docs "Connection
 //! URLs": special characters must be percent-encoded, passwords included), and only parameters
-//! Prisma reads are added: quaint silently discards unknown ones, so a typo would be lost.
+//! the reading client knows are added: Prisma 6's engine silently discards unknown ones, so a
+//! typo would be lost.
+//!
+//! The password, when none was typed into poolcalc, is left to the deployment:
+//! - Prisma 6 reads `DATABASE_URL` itself and expands `${VAR}` in `.env` (dotenv-expand), so the
+//!   URL carries `${DB_PASSWORD_URLENCODED}`, the password already percent-encoded;
+//! - under Prisma 7 the generated `db.ts` and `prisma.config.ts` put `DB_PASSWORD` in at run
+//!   time, percent-encoded, so the URL carries the user alone.
 
 use super::Context;
+use crate::calc::endpoints::Endpoint;
 use crate::calc::inputs::{Pooler, Prisma};
 use crate::calc::services::ServicePlan;
 use crate::calc::text::percent_encode_component;
+use crate::calc::tls::HopTls;
 
-/// The placeholder used where no database password was typed (expanded by dotenv-expand or the
-/// deploy tooling; the value must itself be percent-encoded).
-pub const DB_PASSWORD_PLACEHOLDER: &str = "${DB_PASSWORD}";
+/// The variable a Prisma 6 URL takes its (percent-encoded) password from.
+pub const DB_PASSWORD_URLENCODED: &str = "DB_PASSWORD_URLENCODED";
+/// The variable Prisma 7's generated code reads the password from, as it is.
+pub const DB_PASSWORD: &str = "DB_PASSWORD";
 
-fn userinfo(cx: &Context) -> String {
-    let user = percent_encode_component(&cx.inputs.db.user);
-    let password = match &cx.secrets.db_password {
-        Some(p) => percent_encode_component(p),
-        None => DB_PASSWORD_PLACEHOLDER.to_string(),
-    };
-    format!("{user}:{password}")
+/// `user[:password]` for a URL.
+fn userinfo(cx: &Context, user: &str) -> String {
+    let user = percent_encode_component(user);
+    match (&cx.secrets.db_password, cx.inputs.prisma) {
+        (Some(p), _) => format!("{user}:{}", percent_encode_component(p)),
+        (None, Prisma::V6) => format!("{user}:${{{DB_PASSWORD_URLENCODED}}}"),
+        (None, Prisma::V7) => user,
+    }
 }
 
-fn url(cx: &Context, host: &str, port: u16, params: &[(&str, String)]) -> String {
+fn url(cx: &Context, at: &Endpoint, params: &[(&str, String)]) -> String {
     let db = percent_encode_component(&cx.inputs.db.name);
     let query: Vec<String> = params
         .iter()
@@ -31,15 +42,25 @@ fn url(cx: &Context, host: &str, port: u16, params: &[(&str, String)]) -> String
     } else {
         format!("?{}", query.join("&"))
     };
-    format!("postgresql://{}@{host}:{port}/{db}{query}", userinfo(cx))
+    format!(
+        "postgresql://{}@{}:{}/{db}{query}",
+        userinfo(cx, &at.user),
+        at.host,
+        at.port
+    )
+}
+
+fn tls_params(hop: &HopTls) -> impl Iterator<Item = (&'static str, String)> + '_ {
+    hop.url_params.iter().map(|(k, v)| (*k, v.clone()))
 }
 
 /// The pooled (or, without a pooler, the only) URL for one service.
 pub fn service_url(cx: &Context, svc: &ServicePlan) -> String {
     let i = cx.inputs;
-    let (host, port) = match i.pooler.kind {
-        Pooler::None => (i.db.host.as_str(), i.db.port),
-        Pooler::PgBouncer | Pooler::Supavisor => (i.pooler.host.as_str(), i.pooler.port),
+    let p = cx.plan;
+    let (at, hop) = match (i.pooler.kind, &p.endpoints.pooled, &p.tls.pooled) {
+        (Pooler::None, _, _) | (_, None, _) | (_, _, None) => (&p.endpoints.direct, &p.tls.direct),
+        (_, Some(at), Some(hop)) => (at, hop),
     };
     let mut params: Vec<(&str, String)> = Vec::new();
     if i.prisma == Prisma::V6 {
@@ -47,15 +68,18 @@ pub fn service_url(cx: &Context, svc: &ServicePlan) -> String {
         params.push(("connection_limit", svc.connection_limit.to_string()));
         params.push(("pool_timeout", svc.pool_timeout.to_string()));
         params.push(("connect_timeout", svc.connect_timeout.to_string()));
-        if cx.plan.prisma.pgbouncer_flag {
+        if p.prisma.pgbouncer_flag {
             params.push(("pgbouncer", "true".into()));
         }
         if let Some(schema) = &i.db.schema {
             params.push(("schema", schema.clone()));
         }
     }
-    params.push(("sslmode", i.db.sslmode.to_string()));
-    url(cx, host, port, &params)
+    // pg_stat_activity and PgBouncer's SHOW CLIENTS tell the services apart by it (Prisma 6
+    // since 3.3.0; node-postgres sends it in the startup packet).
+    params.push(("application_name", svc.name.clone()));
+    params.extend(tls_params(hop));
+    url(cx, at, &params)
 }
 
 /// The direct URL (no pooler) for migrations: Prisma 6 `directUrl`, Prisma 7 prisma.config.ts `url`.
@@ -67,14 +91,14 @@ pub fn direct_url(cx: &Context) -> String {
             params.push(("schema", schema.clone()));
         }
     }
-    params.push(("sslmode", i.db.sslmode.to_string()));
-    url(cx, &i.db.host, i.db.port, &params)
+    params.extend(tls_params(&cx.plan.tls.direct));
+    url(cx, &cx.plan.endpoints.direct, &params)
 }
 
-/// The `database-url` artifact: the first service's DATABASE_URL, alone on one line (the .env
-/// artifact has every service's).
+/// The `database-url` artifact: the service's DATABASE_URL, alone on one line (the same value as
+/// in that service's `.env`).
 pub fn database_url_artifact(cx: &Context) -> String {
-    match cx.plan.services.first() {
+    match cx.service_plan() {
         Some(svc) => format!("{}\n", service_url(cx, svc)),
         None => "\n".into(),
     }

@@ -8,23 +8,26 @@ use crate::browser::{clipboard, download, focus};
 use crate::calc::query::ARTIFACTS;
 use crate::render::{self, file_name, Context};
 
-/// Renders one artifact for the current inputs, plan and secrets.
-fn rendered(s: AppState, name: &'static str) -> String {
+/// Runs `f` with the render context of the current inputs, plan, secrets and chosen service.
+fn with_context<R>(s: AppState, f: impl FnOnce(&Context) -> R) -> R {
     s.inputs.with(|i| {
         s.plan.with(|p| {
             s.secrets.with(|secrets| {
-                render::render(
-                    name,
-                    &Context {
-                        inputs: i,
-                        plan: p,
-                        secrets,
-                    },
-                )
-                .unwrap_or_default()
+                s.view
+                    .with(|v| f(&Context::new(i, p, secrets).for_service(v.service.as_deref())))
             })
         })
     })
+}
+
+/// Renders one artifact for the current inputs, plan, secrets and chosen service.
+fn rendered(s: AppState, name: &'static str) -> String {
+    with_context(s, |cx| render::render(name, cx).unwrap_or_default())
+}
+
+/// The artifacts written once per service: they get a service picker.
+fn per_service(name: &str) -> bool {
+    matches!(name, "env" | "database-url")
 }
 
 /// The files that apply to the inputs, as tabs (or only `only`, in an embed).
@@ -126,7 +129,36 @@ fn ArtifactBlock(
     let s = state();
     let text = Memo::new(move |_| rendered(s, name));
     let status = RwSignal::new(String::new());
-    let file = move || s.inputs.with(|i| file_name(name, i));
+    let file = move || with_context(s, |cx| file_name(name, cx));
+    // The service whose file is shown: the link's `service`, else the first.
+    let chosen = move || {
+        s.plan.with(|p| {
+            s.view.with(|v| {
+                v.service
+                    .clone()
+                    .filter(|n| p.services.iter().any(|x| &x.name == n))
+                    .or_else(|| p.services.first().map(|x| x.name.clone()))
+                    .unwrap_or_default()
+            })
+        })
+    };
+    let picker = per_service(name).then(|| {
+        let id = format!("svc-{name}");
+        let label_for = id.clone();
+        view! {
+            <label class="service-pick" for=label_for>"Service "
+                <select id=id prop:value=chosen on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    s.view.update(|view| view.service = Some(v));
+                }>
+                    {move || s.plan.with(|p| p.services.iter().map(|x| {
+                        let n = x.name.clone();
+                        view! { <option value=n.clone() selected=n == chosen()>{n.clone()}</option> }
+                    }).collect_view())}
+                </select>
+            </label>
+        }
+    });
     let copy = move |_| {
         let t = text.get_untracked();
         leptos::task::spawn_local(async move {
@@ -137,7 +169,7 @@ fn ArtifactBlock(
         });
     };
     let save = move |_| {
-        status.set(match download::download(file(), &text.get_untracked()) {
+        status.set(match download::download(&file(), &text.get_untracked()) {
             Ok(()) => format!("Downloaded {}", file()),
             Err(e) => e,
         });
@@ -151,6 +183,7 @@ fn ArtifactBlock(
         >
             <header>
                 <h3 id=format!("ah-{name}")>{name}<span class="file">{move || format!(" ({})", file())}</span></h3>
+                {picker}
                 <div class="actions">
                     <button type="button" class="copy" aria-label=format!("Copy {name}") on:click=copy>"Copy"</button>
                     <button type="button" class="download" aria-label=format!("Download {name}") on:click=save>"Download"</button>

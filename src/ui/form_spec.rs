@@ -154,7 +154,27 @@ pub const TOP: &[(&str, &[Spec])] = &[
                 "optional; lower-case identifier",
                 Text,
             ),
-            f("sslmode", "sslmode", "", Select(|| opts(SslMode::ALL))),
+            f(
+                "sslmode",
+                "sslmode",
+                "the apps' TLS; require makes PgBouncer offer TLS too",
+                Select(|| opts(SslMode::ALL)),
+            ),
+            f(
+                "db_ca_file",
+                "Database CA file",
+                "optional; absolute path on the app hosts, to verify the server",
+                Text,
+            ),
+            when(
+                f(
+                    "supabase_ref",
+                    "Supabase project ref",
+                    "the <ref> in db.<ref>.supabase.co",
+                    Text,
+                ),
+                |i| i.db.provider == Provider::Supabase,
+            ),
             f("db_password", "Database password", "", Secret),
         ],
     ),
@@ -173,7 +193,7 @@ pub const TOP: &[(&str, &[Spec])] = &[
             ),
             when(
                 f("pgb_mode", "Pool mode", "", Select(|| opts(PoolMode::ALL))),
-                pgbouncer,
+                any_pooler,
             ),
             when(
                 f(
@@ -192,7 +212,7 @@ pub const TOP: &[(&str, &[Spec])] = &[
                 f(
                     "pgb_port",
                     "Pooler port",
-                    "1–65535 (Supavisor transaction mode: 6543)",
+                    "1–65535 (Supavisor: 6543 transaction, 5432 session; 6432 picks the mode's port)",
                     Number,
                 ),
                 any_pooler,

@@ -35,6 +35,7 @@ pub fn ShareBar() -> impl IntoView {
             embed: true,
             block: Some(block.get()).filter(|b| !b.is_empty()),
             theme: None,
+            service: s.view.with(|v| v.service.clone()),
         };
         let src = format!(
             "{}?{}",

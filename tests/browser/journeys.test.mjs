@@ -108,16 +108,20 @@ test("Copy puts the artifact on the clipboard", async () => {
 });
 
 test("Download gives the same bytes as the CLI for the same link", async () => {
-  const { page, done } = await open("?pooler=pgbouncer&pgb_version=1.18&env=staging&svc=api:3");
-  for (const [name, file] of [["pgbouncer.ini", "pgbouncer.ini"], ["env", "poolcalc.env"], ["alerts.yml", "alerts.yml"]]) {
+  const { page, done } = await open("?pooler=pgbouncer&pgb_version=1.18&env=staging&svc=api:3&svc=worker:2");
+  // One .env per service: the picker chooses whose, the link keeps it, the CLI reads it too.
+  await showTab(page, "env");
+  await page.locator("#svc-env").selectOption("worker");
+  await page.waitForURL(/service=worker/);
+  for (const [name, file] of [["pgbouncer.ini", "pgbouncer.ini"], ["env", "worker.env"], ["database-url", "DATABASE_URL.txt"], ["alerts.yml", "alerts.yml"]]) {
     await showTab(page, name);
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator(`button[aria-label="Download ${name}"]`).click()]);
     assert.equal(download.suggestedFilename(), file);
     const bytes = readFileSync(await download.path(), "utf8");
-    await page.waitForURL(/svc=api:3/);
     const query = new URL(page.url()).search;
     const cli = execFileSync(CLI, ["--artifact", name, query], { encoding: "utf8", env: { ...process.env, POOLCALC_DB_PASSWORD: "" } });
     assert.equal(bytes, cli, `${name}: page and CLI differ`);
+    if (name !== "pgbouncer.ini" && name !== "alerts.yml") assert.match(bytes, /application_name=worker/, `${name} is the chosen service's`);
   }
   await done();
 });
@@ -202,7 +206,7 @@ test("secrets stay in memory: never in the address or local storage", async () =
   await page.locator("#reset").click();
   assert.equal(await page.locator("#f-db_password").inputValue(), "");
   assert.equal(await page.locator("#f-pooler").inputValue(), "none");
-  assert.match(await artifactText(page, "database-url"), /\$\{DB_PASSWORD\}/);
+  assert.match(await artifactText(page, "database-url"), /\$\{DB_PASSWORD_URLENCODED\}/);
   await done();
 });
 

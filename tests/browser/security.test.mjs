@@ -7,7 +7,7 @@ import { cspViolations, gotoApp, openPage, useSite } from "./harness.mjs";
 
 const site = useSite();
 
-const TEXT_PARAMS = ["db_host", "db_name", "db_user", "db_schema", "pgb_host", "pgb_auth_file", "redis_host", "redis_nodes", "kafka_brokers", "svc", "set", "rds_class", "block", "theme", "env"];
+const TEXT_PARAMS = ["db_host", "db_name", "db_user", "db_schema", "db_ca_file", "supabase_ref", "service", "pgb_host", "pgb_auth_file", "redis_host", "redis_nodes", "kafka_brokers", "svc", "set", "rds_class", "block", "theme", "env"];
 const PAYLOADS = ["<script>window.__xss=1</script>", '"><img src=x onerror="window.__xss=1">'];
 
 for (const payload of PAYLOADS) {
