@@ -2,7 +2,7 @@
 // 127.0.0.1 on a free port in a temporary directory, started and stopped by the tests themselves.
 // PostgreSQL and PgBouncer refuse to run as root, so as root they run as the `postgres` user.
 import { execFileSync, spawn } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,6 +48,12 @@ export function serverDir(prefix) {
 /** Writes a file the server user can read (mode 0600, as userlist.txt should be). */
 export function writeServerFile(path, text) {
   writeFileSync(path, text, { mode: 0o600 });
+  serverOwns(path);
+}
+
+/** Gives a file to the server user, mode 0600 (what the generated userlist.txt asks for). */
+export function serverOwns(path) {
+  chmodSync(path, 0o600);
   if (asRoot) chownSync(path, ...uidGid("postgres"));
 }
 
@@ -71,11 +77,30 @@ function pgBin(name) {
 }
 
 /** Escapes a SQL string literal (standard_conforming_strings is on). */
-export const sqlLiteral = (s) => `'${s.replaceAll("'", "''")}'`;
+export const sqlLiteral = (s) => `'${s.split("'").join("''")}'`;
 /** Quotes an SQL identifier. */
-export const sqlIdent = (s) => `"${s.replaceAll('"', '""')}"`;
+export const sqlIdent = (s) => `"${s.split('"').join('""')}"`;
 
-/** Starts PostgreSQL with a login role and a database owned by it. */
+/**
+ * A self-signed key and certificate for `cn`, made with openssl the way the generated files tell
+ * a user to (`openssl req -x509 -newkey rsa:2048 -nodes ...`), readable by the server user only.
+ */
+export function selfSignedCert(dir, name, cn = "127.0.0.1") {
+  const key = join(dir, `${name}.key`);
+  const cert = join(dir, `${name}.crt`);
+  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${cn}`, "-keyout", key, "-out", cert], { stdio: "ignore" });
+  for (const f of [key, cert]) {
+    chmodSync(f, 0o600);
+    if (asRoot) chownSync(f, ...uidGid("postgres"));
+  }
+  return { key, cert };
+}
+
+/**
+ * Starts PostgreSQL with a login role and a database owned by it. Like Debian's own package (and
+ * every managed service), it offers TLS with a self-signed certificate; `setSsl(false)` turns TLS
+ * off on the running server (a reload), for the checks that a URL really demands it.
+ */
 export async function startPostgres({ user, password, database, maxConnections = 100 }) {
   const dir = serverDir("poolcalc-pg-");
   const data = join(dir, "data");
@@ -84,16 +109,25 @@ export async function startPostgres({ user, password, database, maxConnections =
     return execFileSync(c, a, { stdio: ["ignore", "pipe", "pipe"] }).toString();
   };
   run(pgBin("initdb"), ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync"]);
+  const { key, cert } = selfSignedCert(dir, "server");
+  appendFileSync(join(data, "postgresql.conf"), `\nssl = on\nssl_cert_file = '${cert}'\nssl_key_file = '${key}'\n`);
   const port = await freePort();
   const opts = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c max_connections=${maxConnections} -c fsync=off`;
   run(pgBin("pg_ctl"), ["-D", data, "-o", opts, "-l", join(dir, "log"), "-w", "start"]);
-  const psqlAdmin = (sql) => run("psql", ["-h", dir, "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-At", "-c", sql]);
+  const psqlAdmin = (sql, db = "postgres") => run("psql", ["-h", dir, "-p", String(port), "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql]).trim();
   psqlAdmin(`CREATE ROLE ${sqlIdent(user)} LOGIN PASSWORD ${sqlLiteral(password)}`);
   psqlAdmin(`CREATE DATABASE ${sqlIdent(database)} OWNER ${sqlIdent(user)}`);
   return {
     port,
     dir,
     psqlAdmin,
+    /** What a superuser's psql needs in its environment (the Unix socket, trusted). */
+    adminEnv: { PGHOST: dir, PGPORT: String(port), PGUSER: "postgres", PGDATABASE: "postgres" },
+    /** Turns TLS on or off on the running server. */
+    setSsl(on) {
+      psqlAdmin(`ALTER SYSTEM SET ssl = ${on ? "on" : "off"}`);
+      psqlAdmin("SELECT pg_reload_conf()");
+    },
     stop() {
       try {
         run(pgBin("pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]);
