@@ -12,7 +12,10 @@ export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 TRUNK_VERSION=0.21.14
 # wasm-bindgen-cli must match the wasm-bindgen crate exactly, so read it from Cargo.lock.
 WBG_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
-DEBIAN_PACKAGES=(postgresql pgbouncer redis-server prometheus chromium chromium-driver openssl)
+DEBIAN_PACKAGES=(postgresql pgbouncer redis-server prometheus chromium chromium-driver openssl
+  # librdkafka, which @confluentinc/kafka-javascript compiles from the source it bundles
+  # (Debian's own librdkafka 2.0.2 is too old to link against).
+  libssl-dev libsasl2-dev libzstd-dev liblz4-dev libcurl4-openssl-dev zlib1g-dev)
 
 log() { printf '[setup] %s\n' "$*"; }
 
@@ -61,6 +64,17 @@ if [ "$what" = test ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq "${missing[@]}"
+  fi
+fi
+if [ "$what" = test ]; then
+  # The librdkafka-based Kafka client, apart from the root package (tests/real/native/package.json).
+  # Its prebuilt download cannot work here, so it builds the binding and the librdkafka it
+  # bundles, linked dynamically, against node's own headers (no header download).
+  native=tests/real/native
+  if ! cmp -s "$native/package-lock.json" "$native/node_modules/.poolcalc-lock" 2>/dev/null; then
+    log "building @confluentinc/kafka-javascript and its librdkafka (about a minute)"
+    (cd "$native" && CKJS_LINKING=dynamic npm_config_nodedir=/usr npm ci --no-audit --no-fund)
+    cp "$native/package-lock.json" "$native/node_modules/.poolcalc-lock"
   fi
 fi
 log "ready ($what)"

@@ -20,7 +20,7 @@ cargo clippy --target wasm32-unknown-unknown --lib --bins --locked -- -D warning
 stage "cargo test (native)"
 cargo test --locked
 
-stage "real programs: PgBouncer 1.18, PostgreSQL, psql, pg, ioredis + redis-server, KafkaJS, tsc, promtool"
+stage "real programs: PostgreSQL, PgBouncer 1.18, Prisma 7, psql, redis-server (single and cluster) + BullMQ, KafkaJS, librdkafka, tsc, promtool"
 cargo build --locked --bin poolcalc
 node --test --test-concurrency=1 --test-timeout=180000 tests/real/
 

@@ -170,20 +170,26 @@ fn hostile_secrets_stay_inert_in_every_artifact() {
             .find(|l| l.starts_with('"'))
             .unwrap();
         assert_eq!(userlist_fields(line), ["app".to_string(), pw.to_string()]);
-        // .env: a single-quoted literal that reads back exactly, or a note to use the secret store.
-        let line = artifact(&all, "env")
-            .lines()
-            .find(|l| l.contains("REDIS_PASSWORD"))
-            .unwrap();
-        match line.strip_prefix("REDIS_PASSWORD='") {
-            Some(rest) => assert_eq!(rest.strip_suffix('\'').unwrap(), *pw),
-            None => assert!(
-                line.starts_with("# REDIS_PASSWORD") && pw.contains('\''),
-                "{line}"
-            ),
+        // .env (read by plain dotenv under Prisma 7): a single-quoted literal that reads back
+        // exactly, or a note to use the secret store.
+        for name in ["REDIS_PASSWORD", "DB_PASSWORD"] {
+            let line = artifact(&all, "env")
+                .lines()
+                .find(|l| {
+                    l.starts_with(&format!("{name}=")) || l.starts_with(&format!("# {name}:"))
+                })
+                .unwrap();
+            match line.strip_prefix(&format!("{name}='")) {
+                Some(rest) => assert_eq!(rest.strip_suffix('\'').unwrap(), *pw),
+                None => assert!(
+                    line.starts_with(&format!("# {name}")) && pw.contains('\''),
+                    "{line}"
+                ),
+            }
         }
-        // The URL's password decodes to exactly the password.
-        let url = artifact(&all, "database-url");
+        // Prisma 6's URL carries the password: it decodes to exactly the password.
+        let v6 = render_all(&query.replace("&prisma=7", ""), &secrets);
+        let url = artifact(&v6, "database-url");
         let userinfo = url
             .trim()
             .strip_prefix("postgresql://")

@@ -124,6 +124,8 @@ prop_compose! {
         redis_port in 1u16..=65535,
         redis_db in 0u32..=255,
         nodes in prop::collection::vec(host_port(), 0..4),
+        masters in 1u32..=1000,
+        queues in 1u32..=100,
         redis_tls in any::<bool>(),
         maxclients in 1u32..=100_000,
         client in select(KafkaClient::ALL.to_vec()),
@@ -137,7 +139,7 @@ prop_compose! {
             env, preset,
             pooler: PoolerInputs { kind, version, mode, instances, host: pgb_host, port: pgb_port, auth_file },
             prisma, app_cores, surge,
-            redis: RedisInputs { mode: redis_mode, uses, host: redis_host, port: redis_port, db: redis_db, nodes, tls: redis_tls, maxclients },
+            redis: RedisInputs { mode: redis_mode, uses, host: redis_host, port: redis_port, db: redis_db, nodes, masters, queues, tls: redis_tls, maxclients },
             kafka: KafkaInputs { client, brokers, eos, compression, ssl: kafka_ssl, sasl },
             ..Inputs::default()
         }
@@ -177,7 +179,7 @@ proptest! {
                 "heartbeat {} > session {} / 3", k.consumer.heartbeat_interval, k.consumer.session_timeout);
         }
         if let Some(r) = &plan.redis {
-            let over = r.total_connections > u64::from(r.maxclients);
+            let over = r.per_node_connections > u64::from(r.maxclients);
             prop_assert!(!over || plan.findings.iter().any(|f| f.code == "redis.over_maxclients" && f.severity == Severity::Error));
         }
     }

@@ -2,25 +2,63 @@
 
 mod common;
 use common::*;
-use poolcalc::calc::{inputs::Compression, kafka::JS_MAX_SAFE_INTEGER, Severity};
+use poolcalc::calc::{
+    inputs::Compression,
+    kafka::{profile, INT32_MAX, JS_MAX_SAFE_INTEGER},
+    Severity,
+};
 
 #[test]
 fn redis_connections_count_clients_subscribers_workers_and_nodes() {
-    // Default fleet: 4 services × 3 peak replicas = 12 replicas.
+    // Default fleet: 4 services × 3 peak replicas = 12 replicas. Per replica: the shared client 1,
+    // a subscriber 1, BullMQ's queue connection 1 and per queue a Worker's blocking connection and
+    // a QueueEvents 2. (query, per replica, per node, fleet-wide)
     let cases = [
-        ("", 12),
-        ("redis_use=cache,pubsub", 24),
-        ("redis_use=cache,queue,pubsub", 36),
-        ("redis=cluster&redis_nodes=a:7000,b:7000,c:7000", 36),
+        ("", 1, 12, 12),
+        ("redis_use=cache,pubsub", 2, 24, 24),
+        ("redis_use=cache,queue", 4, 48, 48),
+        ("redis_use=cache,queue,pubsub", 5, 60, 60),
+        ("redis_use=queue&redis_queues=3", 8, 96, 96),
+        // A cluster: each master sees the per-replica count; the seeds are not the masters.
+        ("redis=cluster&redis_nodes=a:7000", 1, 12, 36),
         (
-            "redis=cluster&redis_nodes=a:7000,b:7000,c:7000&redis_use=queue",
-            72,
+            "redis=cluster&redis_nodes=a:7000,b:7000,c:7000,d:7000,e:7000,f:7000",
+            1,
+            12,
+            36,
+        ),
+        (
+            "redis=cluster&redis_nodes=a:7000&redis_masters=5&redis_use=queue",
+            4,
+            48,
+            240,
         ),
     ];
-    for (q, total) in cases {
-        assert_eq!(plan_of(q).redis.unwrap().total_connections, total, "{q}");
+    for (q, per_replica, per_node, total) in cases {
+        let r = plan_of(q).redis.unwrap();
+        assert_eq!(
+            (
+                r.connections_per_replica,
+                r.per_node_connections,
+                r.total_connections
+            ),
+            (per_replica, per_node, total),
+            "{q}"
+        );
     }
     assert!(plan_of("redis=off").redis.is_none());
+}
+
+#[test]
+fn redis_each_node_is_checked_against_its_own_maxclients() {
+    // 3 masters × 12 = 36 across the cluster, but each master holds only 12: maxclients 20 fits.
+    let plan = plan_of("redis=cluster&redis_nodes=a:7000&redis_maxclients=20");
+    assert!(!has(&plan, "redis.over_maxclients"), "{:?}", plan.findings);
+    assert!(!has(&plan, "redis.near_maxclients"), "12 of 20 is 60 %");
+    assert!(has(
+        &plan_of("redis=cluster&redis_nodes=a:7000&redis_maxclients=11"),
+        "redis.over_maxclients"
+    ));
 }
 
 #[test]
@@ -38,6 +76,20 @@ fn redis_maxclients_warns_above_80_percent_and_errors_above_100() {
         Severity::Error
     );
     assert!(has(&plan_of("redis=cluster"), "redis.no_nodes"));
+}
+
+#[test]
+fn bullmq_on_a_cluster_gets_a_hash_tag_prefix() {
+    // (query, hash tag, finding)
+    for (q, tag) in [
+        ("redis=cluster&redis_nodes=a:7000&redis_use=queue", true),
+        ("redis=cluster&redis_nodes=a:7000", false),
+        ("redis_use=queue", false),
+    ] {
+        let plan = plan_of(q);
+        assert_eq!(plan.redis.as_ref().unwrap().bullmq_hash_tag, tag, "{q}");
+        assert_eq!(has(&plan, "redis.bullmq_cluster_prefix"), tag, "{q}");
+    }
 }
 
 #[test]
@@ -106,6 +158,115 @@ fn exactly_once_producer() {
         Severity::Error,
         "KafkaJS throws on 0 retries"
     );
+}
+
+#[test]
+fn each_kafka_client_gets_values_within_its_own_range() {
+    // (query, retries, in flight, session, rebalance, maxWait)
+    let cases = [
+        ("kafka=kafkajs", 5, None, 30_000, Some(60_000), Some(5000)),
+        (
+            "kafka=kafkajs&kafka_eos=1",
+            JS_MAX_SAFE_INTEGER,
+            Some(1),
+            30_000,
+            Some(60_000),
+            Some(5000),
+        ),
+        // librdkafka: retries are an int32; up to 5 in flight keep the order with idempotence;
+        // rebalanceTimeout would become max.poll.interval.ms, so it is left to the 300 s default.
+        ("kafka=confluent", 5, None, 45_000, None, None),
+        (
+            "kafka=confluent&kafka_eos=1",
+            INT32_MAX,
+            Some(5),
+            45_000,
+            None,
+            None,
+        ),
+    ];
+    for (q, retries, in_flight, session, rebalance, max_wait) in cases {
+        let k = plan_of(q).kafka.unwrap();
+        assert_eq!(
+            (
+                k.producer.retries,
+                k.producer.max_in_flight_requests,
+                k.consumer.session_timeout,
+                k.consumer.rebalance_timeout,
+                k.consumer.max_wait_time_in_ms
+            ),
+            (retries, in_flight, session, rebalance, max_wait),
+            "{q}"
+        );
+        assert!(k.producer.retries <= profile(k.client).max_retries, "{q}");
+    }
+    // Pins beyond the client's range are never written: clamped, with an error.
+    let plan = plan_of("kafka=confluent&kafka_eos=1&set=kafka.producer.retries:9007199254740991&set=kafka.producer.max_in_flight_requests:6");
+    let k = plan.kafka.as_ref().unwrap();
+    assert_eq!(
+        (k.producer.retries, k.producer.max_in_flight_requests),
+        (INT32_MAX, Some(5))
+    );
+    assert_eq!(
+        finding(&plan, "kafka.retries_out_of_range").severity,
+        Severity::Error
+    );
+    assert_eq!(
+        finding(&plan, "kafka.eos_in_flight").severity,
+        Severity::Error
+    );
+    let ts = poolcalc::calc::kafka::PROFILES
+        .iter()
+        .map(|p| p.client)
+        .collect::<Vec<_>>();
+    assert_eq!(ts.len(), 2, "one row per client");
+}
+
+#[test]
+fn kafka_security_and_session_bounds() {
+    // (query, code, severity)
+    let cases = [
+        (
+            "kafka_sasl=plain",
+            "kafka.sasl_without_tls",
+            Severity::Error,
+        ),
+        (
+            "env=dev&kafka_sasl=plain",
+            "kafka.sasl_without_tls",
+            Severity::Warning,
+        ),
+        (
+            "kafka_sasl=scram-sha-512",
+            "kafka.sasl_without_tls",
+            Severity::Warning,
+        ),
+        (
+            "set=kafka.consumer.session_timeout:5000",
+            "kafka.session_outside_broker",
+            Severity::Error,
+        ),
+        (
+            "set=kafka.consumer.session_timeout:1800001",
+            "kafka.session_outside_broker",
+            Severity::Error,
+        ),
+    ];
+    for (q, code, severity) in cases {
+        assert_eq!(finding(&plan_of(q), code).severity, severity, "{q}");
+    }
+    for q in [
+        "kafka_sasl=plain&kafka_ssl=1",
+        "kafka_sasl=none",
+        "set=kafka.consumer.session_timeout:6000",
+        "set=kafka.consumer.session_timeout:1800000",
+    ] {
+        let plan = plan_of(q);
+        assert!(
+            !has(&plan, "kafka.sasl_without_tls") && !has(&plan, "kafka.session_outside_broker"),
+            "{q}"
+        );
+    }
 }
 
 #[test]

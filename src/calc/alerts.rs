@@ -142,11 +142,12 @@ pub fn plan_alerts(
     }
 
     let redis_clients_threshold = redis.map(|r| {
-        let (t, hot) = threshold(u64::from(r.maxclients), r.total_connections);
+        // redis_connected_clients is one server's count: compare with one node's share.
+        let (t, hot) = threshold(u64::from(r.maxclients), r.per_node_connections);
         if hot {
             fires(
                 "RedisClientsNearMaxclients",
-                r.total_connections,
+                r.per_node_connections,
                 t,
                 u64::from(r.maxclients),
                 "clients",
@@ -155,11 +156,11 @@ pub fn plan_alerts(
         why.push((
             "alerts.redis_clients_threshold".into(),
             Derivation::new(
-                "max(ceil(80 % × maxclients), planned connections + 1), below maxclients",
+                "max(ceil(80 % × maxclients), planned connections per node + 1), below maxclients",
                 source::REDIS_MAXCLIENTS,
             )
             .input("maxclients", r.maxclients)
-            .input("planned connections", r.total_connections),
+            .input("planned connections per node", r.per_node_connections),
         ));
         t
     });

@@ -38,6 +38,7 @@ pub mod source {
         "https://github.com/redis/ioredis/blob/main/lib/redis/RedisOptions.ts";
     pub const IOREDIS_PUBSUB: &str = "https://github.com/redis/ioredis#pubsub";
     pub const BULLMQ_CONNECTIONS: &str = "https://docs.bullmq.io/guide/connections";
+    pub const BULLMQ_CLUSTER: &str = "https://docs.bullmq.io/patterns/redis-cluster";
     pub const REDIS_MAXCLIENTS: &str = "https://redis.io/docs/latest/develop/reference/clients/";
     pub const KAFKAJS_CONSUMING: &str = "https://kafka.js.org/docs/consuming#options";
     pub const KAFKAJS_PRODUCING: &str = "https://kafka.js.org/docs/producing#options";
@@ -66,6 +67,11 @@ pub mod source {
         "https://www.prisma.io/docs/orm/more/development-environment/environment-variables";
     pub const PRISMA_TRANSACTIONS: &str =
         "https://www.prisma.io/docs/orm/prisma-client/queries/transactions#interactive-transactions";
+    pub const LIBRDKAFKA_CONFIG: &str =
+        "https://github.com/confluentinc/librdkafka/blob/master/CONFIGURATION.md";
+    pub const KAFKA_GROUP_SESSION: &str =
+        "https://kafka.apache.org/documentation/#brokerconfigs_group.min.session.timeout.ms";
+    pub const KAFKA_SECURITY: &str = "https://kafka.apache.org/documentation/#security_sasl";
     pub const PROMETHEUS_RULES: &str =
         "https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/";
 }

@@ -198,6 +198,10 @@ pub struct RedisInputs {
     pub port: u16,
     pub db: u32,
     pub nodes: Vec<HostPort>,
+    /// Cluster masters (the seeds in `nodes` may be replicas, or only some of the masters).
+    pub masters: u32,
+    /// BullMQ queues each replica works on (a Worker and a QueueEvents per queue).
+    pub queues: u32,
     pub tls: bool,
     pub maxclients: u32,
 }
@@ -275,6 +279,8 @@ impl Default for Inputs {
                 port: 6379,
                 db: 0,
                 nodes: Vec::new(),
+                masters: 3,
+                queues: 1,
                 tls: false,
                 maxclients: 10000,
             },

@@ -1,19 +1,106 @@
-//! Kafka (rule 7): consumer timing, the exactly-once producer, and where compression goes.
+//! Kafka (rule 7): consumer timing, the exactly-once producer, compression, and security, for the
+//! two clients poolcalc writes. The same KafkaJS-shaped option means different things to them:
+//! @confluentinc/kafka-javascript hands its `kafkaJS` block to librdkafka
+//! (`lib/kafkajs/_producer.js`, `_consumer.js`, `_common.js`), whose ranges differ from KafkaJS's,
+//! so every value comes from the client's row of [`PROFILES`] and is kept inside its range.
 
 use serde::Serialize;
 
-use super::explain::{source, Derivation, Finding};
-use super::inputs::{Compression, Inputs, KafkaClient, Pin};
+use super::explain::{source, Derivation, Finding, Severity};
+use super::inputs::{Compression, Env, Inputs, KafkaClient, Pin, Sasl};
 use super::pins::pinned;
 
 /// The largest integer JavaScript represents exactly (Number.MAX_SAFE_INTEGER): "unbounded" retries.
 pub const JS_MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
+/// librdkafka's int32 properties (`message.send.max.retries` is 0..2147483647).
+pub const INT32_MAX: u64 = 2_147_483_647;
+/// The broker's `group.min.session.timeout.ms` and `group.max.session.timeout.ms` defaults: a
+/// consumer asking for a session outside them is refused when it joins its group.
+pub const BROKER_MIN_SESSION_MS: u64 = 6000;
+pub const BROKER_MAX_SESSION_MS: u64 = 1_800_000;
+
+/// What one client accepts and defaults to.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientProfile {
+    pub client: KafkaClient,
+    /// The largest `retry.retries` the client can take.
+    pub max_retries: u64,
+    /// Retries for an idempotent producer: "unbounded" in the client's own terms.
+    pub eos_retries: u64,
+    /// `maxInFlightRequests` for an idempotent producer: KafkaJS documents exactly-once for 1;
+    /// librdkafka allows at most 5 with `enable.idempotence` and keeps the order with 5.
+    pub eos_max_in_flight: u32,
+    /// The most in flight an idempotent producer may be given.
+    pub eos_max_in_flight_limit: u32,
+    /// Retries of a producer that is not idempotent (both default to 5 in KafkaJS form).
+    pub retries: u64,
+    pub session_timeout: u32,
+    pub heartbeat_interval: u32,
+    /// `rebalanceTimeout` to write: KafkaJS's 60 s; the Confluent client maps it to librdkafka's
+    /// `max.poll.interval.ms` (the processing deadline, 300 s), so it is left unset there.
+    pub rebalance_timeout: Option<u32>,
+    /// `maxWaitTimeInMs` and `maxBytesPerPartition` in KafkaJS's own terms; librdkafka's defaults
+    /// (fetch.wait.max.ms 500, max.partition.fetch.bytes 1 MiB) are kept for the Confluent client.
+    pub max_wait_time_in_ms: Option<u32>,
+    pub max_bytes_per_partition: Option<u32>,
+    /// Compression codecs the client ships (KafkaJS: GZIP only; librdkafka: all five).
+    pub builtin_codecs: &'static [Compression],
+    pub source: &'static str,
+}
+
+/// One row per client.
+pub const PROFILES: &[ClientProfile] = &[
+    ClientProfile {
+        client: KafkaClient::KafkaJs,
+        max_retries: JS_MAX_SAFE_INTEGER,
+        eos_retries: JS_MAX_SAFE_INTEGER,
+        eos_max_in_flight: 1,
+        eos_max_in_flight_limit: 1,
+        retries: 5,
+        session_timeout: 30_000,
+        heartbeat_interval: 3000,
+        rebalance_timeout: Some(60_000),
+        max_wait_time_in_ms: Some(5000),
+        max_bytes_per_partition: Some(1_048_576),
+        builtin_codecs: &[Compression::None, Compression::Gzip],
+        source: source::KAFKAJS_PRODUCING,
+    },
+    ClientProfile {
+        client: KafkaClient::Confluent,
+        max_retries: INT32_MAX,
+        eos_retries: INT32_MAX,
+        eos_max_in_flight: 5,
+        eos_max_in_flight_limit: 5,
+        retries: 5,
+        session_timeout: 45_000,
+        heartbeat_interval: 3000,
+        rebalance_timeout: None,
+        max_wait_time_in_ms: None,
+        max_bytes_per_partition: None,
+        builtin_codecs: &[
+            Compression::None,
+            Compression::Gzip,
+            Compression::Snappy,
+            Compression::Lz4,
+            Compression::Zstd,
+        ],
+        source: source::LIBRDKAFKA_CONFIG,
+    },
+];
+
+/// The profile of a client (KafkaJS for `off`, which has no plan anyway).
+pub fn profile(client: KafkaClient) -> &'static ClientProfile {
+    PROFILES
+        .iter()
+        .find(|p| p.client == client)
+        .unwrap_or(&PROFILES[0])
+}
 
 /// Producer settings.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProducerPlan {
     pub idempotent: bool,
-    /// `None` = no limit (KafkaJS' default).
+    /// `None` = no limit (the client's default).
     pub max_in_flight_requests: Option<u32>,
     pub retries: u64,
     /// -1 = all in-sync replicas.
@@ -23,14 +110,14 @@ pub struct ProducerPlan {
     pub compression_in_producer_config: bool,
 }
 
-/// Consumer settings (milliseconds).
+/// Consumer settings (milliseconds); `None` leaves the client's own default.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ConsumerPlan {
     pub session_timeout: u32,
     pub heartbeat_interval: u32,
-    pub rebalance_timeout: u32,
-    pub max_wait_time_in_ms: u32,
-    pub max_bytes_per_partition: u32,
+    pub rebalance_timeout: Option<u32>,
+    pub max_wait_time_in_ms: Option<u32>,
+    pub max_bytes_per_partition: Option<u32>,
 }
 
 /// The Kafka client, producer and consumer.
@@ -54,8 +141,10 @@ pub fn plan_kafka(
     if k.client == KafkaClient::Off {
         return None;
     }
-    let consumer = consumer(pins, why, findings);
-    let producer = producer(inputs, pins, why, findings);
+    let p = profile(k.client);
+    let consumer = consumer(p, pins, why, findings);
+    let producer = producer(inputs, p, pins, why, findings);
+    security(inputs, findings);
     if k.client == KafkaClient::KafkaJs {
         findings.push(
             Finding::info(
@@ -76,18 +165,75 @@ pub fn plan_kafka(
     })
 }
 
+/// SASL sends credentials on every connection: PLAIN sends the password itself, SCRAM a proof
+/// an eavesdropper can attack offline; without TLS both cross the network readable.
+fn security(inputs: &Inputs, findings: &mut Vec<Finding>) {
+    let k = &inputs.kafka;
+    if k.sasl == Sasl::None || k.ssl {
+        return;
+    }
+    let prod = matches!(inputs.env, Env::Prod | Env::ProdHigh);
+    let (severity, what) = match k.sasl {
+        Sasl::Plain if prod => (Severity::Error, "the password itself crosses the network in clear text, in production"),
+        Sasl::Plain => (Severity::Warning, "the password itself crosses the network in clear text"),
+        _ => (Severity::Warning, "the SCRAM exchange and every message cross the network unencrypted (an eavesdropper can attack the exchange offline)"),
+    };
+    findings.push(
+        Finding::new(
+            severity,
+            "kafka.sasl_without_tls",
+            format!(
+                "SASL {} without TLS (kafka_ssl=0): {what}. Set kafka_ssl=1",
+                k.sasl
+            ),
+            source::KAFKA_SECURITY,
+        )
+        .field("kafka_ssl"),
+    );
+}
+
 /// sessionTimeout and heartbeatInterval: KafkaJS throws when heartbeat ≥ session and recommends
-/// about a third (src/consumer/index.js L83-87). Pins above a third are lowered to it.
+/// about a third (src/consumer/index.js L83-87). Pins above a third are lowered to it; a session
+/// outside the broker's bounds is refused when the consumer joins its group.
 fn consumer(
+    p: &ClientProfile,
     pins: &[Pin],
     why: &mut Vec<(String, Derivation)>,
     findings: &mut Vec<Finding>,
 ) -> ConsumerPlan {
+    let pinned_session = pinned(pins, "kafka.consumer.session_timeout");
+    if let Some(v) = pinned_session {
+        if !(BROKER_MIN_SESSION_MS..=BROKER_MAX_SESSION_MS).contains(&v) {
+            findings.push(
+                Finding::error(
+                    "kafka.session_outside_broker",
+                    format!("sessionTimeout {v} ms is outside the broker's group.min.session.timeout.ms ({BROKER_MIN_SESSION_MS}) to group.max.session.timeout.ms ({BROKER_MAX_SESSION_MS}) (Kafka's defaults): the broker refuses the consumer when it joins its group (INVALID_SESSION_TIMEOUT)"),
+                    source::KAFKA_GROUP_SESSION,
+                )
+                .pin("kafka.consumer.session_timeout"),
+            );
+        }
+    }
     let session_timeout =
-        pinned(pins, "kafka.consumer.session_timeout").map_or(30_000, |v| v as u32);
+        pinned_session.map_or(p.session_timeout, |v| u32::try_from(v).unwrap_or(u32::MAX));
+    let mut ds = Derivation::new(
+        format!("{} ms: the client's default", p.session_timeout),
+        p.source,
+    )
+    .input("client", p.client)
+    .step(format!(
+        "within the broker's {BROKER_MIN_SESSION_MS}..{BROKER_MAX_SESSION_MS} ms"
+    ));
+    if let Some(v) = pinned_session {
+        ds = ds.step(format!(
+            "pinned to {v} by set=kafka.consumer.session_timeout:{v} (computed: {})",
+            p.session_timeout
+        ));
+    }
+    why.push(("kafka.consumer.session_timeout".into(), ds));
     let third = session_timeout / 3;
     let mut d = Derivation::new(
-        "min(3000, floor(sessionTimeout / 3))",
+        format!("min({}, floor(sessionTimeout / 3))", p.heartbeat_interval),
         source::KAFKAJS_CONSUMING,
     )
     .input("sessionTimeout", session_timeout);
@@ -108,54 +254,92 @@ fn consumer(
             d = d.step(format!("pinned to {v}"));
             v as u32
         }
-        None => 3000.min(third),
+        None => p.heartbeat_interval.min(third),
     };
     why.push(("kafka.consumer.heartbeat_interval".into(), d));
+    why.push((
+        "kafka.consumer.rebalance_timeout".into(),
+        match p.rebalance_timeout {
+            Some(v) => Derivation::new(format!("{v} ms: KafkaJS's default"), source::KAFKAJS_CONSUMING),
+            None => Derivation::new(
+                "left unset: the Confluent client maps rebalanceTimeout to librdkafka's max.poll.interval.ms, the time allowed between two polls (300000 ms by default), which a KafkaJS-sized 60 s would shorten",
+                source::LIBRDKAFKA_CONFIG,
+            ),
+        },
+    ));
     ConsumerPlan {
         session_timeout,
         heartbeat_interval: heartbeat_interval.max(1),
-        rebalance_timeout: 60_000,
-        max_wait_time_in_ms: 5000,
-        max_bytes_per_partition: 1_048_576,
+        rebalance_timeout: p.rebalance_timeout,
+        max_wait_time_in_ms: p.max_wait_time_in_ms,
+        max_bytes_per_partition: p.max_bytes_per_partition,
     }
 }
 
-/// Exactly-once needs idempotent, one request in flight, acks -1 and unbounded retries
-/// (KafkaJS docs/Transactions.md L14-20); KafkaJS enforces only acks and retries ≥ 1.
+/// Exactly-once needs idempotent, few requests in flight, acks -1 and unbounded retries
+/// (KafkaJS docs/Transactions.md L14-20; librdkafka CONFIGURATION.md `enable.idempotence`).
 fn producer(
     inputs: &Inputs,
+    p: &ClientProfile,
     pins: &[Pin],
     why: &mut Vec<(String, Derivation)>,
     findings: &mut Vec<Finding>,
 ) -> ProducerPlan {
     let k = &inputs.kafka;
+    let confluent = k.client == KafkaClient::Confluent;
     let idempotent = pinned(pins, "kafka.producer.idempotent").map_or(k.eos, |v| v == 1);
-    let in_flight = pinned(pins, "kafka.producer.max_in_flight_requests").map(|v| v as u32);
-    let retries = pinned(pins, "kafka.producer.retries");
+    let mut in_flight = pinned(pins, "kafka.producer.max_in_flight_requests")
+        .map(|v| u32::try_from(v).unwrap_or(u32::MAX));
+    let mut retries = pinned(pins, "kafka.producer.retries");
     if idempotent {
-        if let Some(n) = in_flight.filter(|&n| n > 1) {
-            findings.push(
-                Finding::warning(
-                    "kafka.eos_in_flight",
-                    format!("idempotent: true with maxInFlightRequests: {n}: KafkaJS does not reject it, but its exactly-once guarantee is documented for 1 request in flight"),
-                    source::KAFKAJS_TRANSACTIONS,
-                )
-                .pin("kafka.producer.max_in_flight_requests"),
-            );
+        if let Some(n) = in_flight.filter(|&n| n > p.eos_max_in_flight) {
+            if n > p.eos_max_in_flight_limit && confluent {
+                findings.push(
+                    Finding::error(
+                        "kafka.eos_in_flight",
+                        format!("idempotent: true with maxInFlightRequests: {n}: librdkafka refuses it (\"max.in.flight must be set <= 5 when enable.idempotence is true\"); poolcalc writes {}", p.eos_max_in_flight_limit),
+                        source::LIBRDKAFKA_CONFIG,
+                    )
+                    .pin("kafka.producer.max_in_flight_requests"),
+                );
+                in_flight = Some(p.eos_max_in_flight_limit);
+            } else if !confluent {
+                findings.push(
+                    Finding::warning(
+                        "kafka.eos_in_flight",
+                        format!("idempotent: true with maxInFlightRequests: {n}: KafkaJS does not reject it, but its exactly-once guarantee is documented for 1 request in flight"),
+                        source::KAFKAJS_TRANSACTIONS,
+                    )
+                    .pin("kafka.producer.max_in_flight_requests"),
+                );
+            }
         }
-        if let Some(n) = retries.filter(|&n| n < JS_MAX_SAFE_INTEGER) {
-            let (severity, what) = if n == 0 {
-                (super::explain::Severity::Error, "KafkaJS throws")
-            } else {
-                (super::explain::Severity::Warning, "KafkaJS logs \"Limiting retries for the idempotent producer may invalidate EoS guarantees\"")
+        if let Some(n) = retries.filter(|&n| n < p.eos_retries) {
+            let (severity, what) = match (n, confluent) {
+                (0, false) => (Severity::Error, "KafkaJS throws".to_string()),
+                (0, true) => (Severity::Error, "librdkafka refuses 0 retries with enable.idempotence".to_string()),
+                (_, false) => (Severity::Warning, "KafkaJS logs \"Limiting retries for the idempotent producer may invalidate EoS guarantees\"".to_string()),
+                (_, true) => (Severity::Warning, "librdkafka gives up on a message after them, which exactly-once does not allow".to_string()),
             };
             findings.push(
-                Finding::new(severity, "kafka.eos_retries", format!("idempotent: true with retry.retries: {n}: {what}; exactly-once needs unbounded retries (Number.MAX_SAFE_INTEGER)"), source::KAFKAJS_PRODUCING)
+                Finding::new(severity, "kafka.eos_retries", format!("idempotent: true with retry.retries: {n}: {what}; exactly-once needs unbounded retries ({})", p.eos_retries), p.source)
                     .pin("kafka.producer.retries"),
             );
         }
     }
-    if pinned(pins, "kafka.producer.compression").is_some() && k.client == KafkaClient::KafkaJs {
+    if let Some(n) = retries.filter(|&n| n > p.max_retries) {
+        findings.push(
+            Finding::error(
+                "kafka.retries_out_of_range",
+                format!("retry.retries {n} is beyond what {} accepts (at most {}, an int32 in librdkafka): poolcalc writes {}", k.client, p.max_retries, p.max_retries),
+                source::LIBRDKAFKA_CONFIG,
+            )
+            .pin("kafka.producer.retries"),
+        );
+        retries = Some(p.max_retries);
+    }
+    let pinned_codec = pinned(pins, "kafka.producer.compression");
+    if pinned_codec.is_some() && k.client == KafkaClient::KafkaJs {
         findings.push(
             Finding::warning(
                 "kafka.compression_on_producer",
@@ -165,9 +349,7 @@ fn producer(
             .pin("kafka.producer.compression"),
         );
     }
-    if k.client == KafkaClient::KafkaJs
-        && !matches!(k.compression, Compression::None | Compression::Gzip)
-    {
+    if !p.builtin_codecs.contains(&k.compression) {
         findings.push(
             Finding::warning(
                 "kafka.codec_not_builtin",
@@ -177,26 +359,55 @@ fn producer(
             .field("kafka_compression"),
         );
     }
-    let eos_default = idempotent && in_flight.is_none();
-    why.push((
-        "kafka.producer.retries".into(),
-        Derivation::new("Number.MAX_SAFE_INTEGER when idempotent (unbounded), else KafkaJS' 5", source::KAFKAJS_TRANSACTIONS)
-            .input("idempotent", idempotent)
-            .step("stated explicitly: KafkaJS merges an empty retry object, so an idempotent producer would otherwise retry only 5 times"),
-    ));
+    let default_retries = if idempotent { p.eos_retries } else { p.retries };
+    let mut dr = Derivation::new(
+        if confluent {
+            "2147483647 (librdkafka's int32 maximum, its own default with idempotence) when idempotent, else the client's 5"
+        } else {
+            "Number.MAX_SAFE_INTEGER when idempotent (unbounded), else KafkaJS' 5"
+        },
+        if confluent {
+            source::LIBRDKAFKA_CONFIG
+        } else {
+            source::KAFKAJS_TRANSACTIONS
+        },
+    )
+    .input("client", k.client)
+    .input("idempotent", idempotent)
+    .step(if confluent {
+        "stated explicitly: the KafkaJS-compatible layer sets retries to 5 when the block has none, which would override librdkafka's unbounded default"
+    } else {
+        "stated explicitly: KafkaJS merges an empty retry object, so an idempotent producer would otherwise retry only 5 times"
+    });
+    if let Some(v) = retries {
+        dr = dr.step(format!(
+            "pinned to {v} by set=kafka.producer.retries (computed: {default_retries})"
+        ));
+    }
+    why.push(("kafka.producer.retries".into(), dr));
     why.push((
         "kafka.producer.max_in_flight_requests".into(),
-        Derivation::new("1 when idempotent (exactly-once is documented for one request in flight), else no limit", source::KAFKAJS_TRANSACTIONS)
-            .input("idempotent", idempotent),
+        Derivation::new(
+            format!(
+                "{} when idempotent ({}), else the client's default",
+                p.eos_max_in_flight,
+                if confluent {
+                    "librdkafka keeps the order with up to 5"
+                } else {
+                    "KafkaJS documents exactly-once for one request in flight"
+                }
+            ),
+            p.source,
+        )
+        .input("idempotent", idempotent),
     ));
+    let eos_default = idempotent && in_flight.is_none();
     ProducerPlan {
         idempotent,
-        max_in_flight_requests: in_flight.or(eos_default.then_some(1)),
-        // Unset, KafkaJS' effective retries are 5 even for an idempotent producer (src/index.js
-        // L124 merges an empty retry object), so state MAX_SAFE_INTEGER explicitly.
-        retries: retries.unwrap_or(if idempotent { JS_MAX_SAFE_INTEGER } else { 5 }),
+        max_in_flight_requests: in_flight.or(eos_default.then_some(p.eos_max_in_flight)),
+        retries: retries.unwrap_or(default_retries),
         acks: -1,
         compression: k.compression,
-        compression_in_producer_config: k.client == KafkaClient::Confluent,
+        compression_in_producer_config: confluent,
     }
 }

@@ -265,6 +265,8 @@ pub const SCALAR_PARAMS: &[&str] = &[
     "redis_port",
     "redis_db",
     "redis_nodes",
+    "redis_masters",
+    "redis_queues",
     "redis_tls",
     "redis_maxclients",
     "kafka",
@@ -360,6 +362,8 @@ pub fn apply(i: &mut Inputs, key: &str, value: &str) -> Result<(), String> {
             Ok(())
         }
         "redis_nodes" => parse_hosts(value).map(|h| i.redis.nodes = h),
+        "redis_masters" => set_num(&mut i.redis.masters, value, 1, 1000),
+        "redis_queues" => set_num(&mut i.redis.queues, value, 1, 100),
         "redis_tls" => set_flag(&mut i.redis.tls, value),
         "redis_maxclients" => set_num(&mut i.redis.maxclients, value, 1, 10_000_000),
         "kafka" => set_enum(&mut i.kafka.client, value),
@@ -423,6 +427,8 @@ pub fn param_value(i: &Inputs, key: &str) -> String {
         "redis_port" => i.redis.port.to_string(),
         "redis_db" => i.redis.db.to_string(),
         "redis_nodes" => hosts(&i.redis.nodes),
+        "redis_masters" => i.redis.masters.to_string(),
+        "redis_queues" => i.redis.queues.to_string(),
         "redis_tls" => u8::from(i.redis.tls).to_string(),
         "redis_maxclients" => i.redis.maxclients.to_string(),
         "kafka" => i.kafka.client.to_string(),

@@ -111,8 +111,8 @@ pub fn rules(cx: &Context) -> String {
                     for_: "5m",
                     severity: "warning",
                     summary: format!(
-                        "Redis {{{{ $labels.instance }}}} has {threshold} or more clients (maxclients {}; the fleet plans {})",
-                        r.maxclients, r.total_connections
+                        "Redis {{{{ $labels.instance }}}} has {threshold} or more clients (maxclients {}; the fleet plans {} per server)",
+                        r.maxclients, r.per_node_connections
                     ),
                 },
                 Rule {

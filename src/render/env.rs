@@ -1,4 +1,5 @@
-//! `.env`: one file per service, every key once.
+//! `.env`: one file per service, every key once, and only keys the generated code reads (TLS and
+//! SASL mechanisms are written into the modules themselves).
 
 use super::url::{direct_url, service_url, DB_PASSWORD, DB_PASSWORD_URLENCODED};
 use super::Context;
@@ -39,6 +40,11 @@ pub fn env_file(cx: &Context) -> String {
          # gets its own file (dotenv keeps one value per key).\n",
         svc.name, svc.replicas, svc.peak_replicas, svc.connection_limit
     );
+    if let (Some(_), Prisma::V7) = (&cx.secrets.db_password, i.prisma) {
+        out += &format!(
+            "#\n# The URLs carry no password: db.ts and prisma.config.ts add {DB_PASSWORD}, percent-encoded.\n"
+        );
+    }
     if cx.secrets.db_password.is_none() {
         out += &match i.prisma {
             Prisma::V6 => format!(
@@ -58,6 +64,9 @@ pub fn env_file(cx: &Context) -> String {
     // plain dotenv.
     let expanded = i.prisma == Prisma::V6;
     out += "\n";
+    if let (Some(p), Prisma::V7) = (&cx.secrets.db_password, i.prisma) {
+        out += &secret_line(DB_PASSWORD, Some(p), false);
+    }
     out += &format!("DATABASE_URL=\"{}\"\n", service_url(cx, svc));
     if p.prisma.direct_url {
         out += &format!("DIRECT_URL=\"{}\"\n", direct_url(cx));
@@ -72,7 +81,6 @@ pub fn env_file(cx: &Context) -> String {
                 i.redis.host, i.redis.port, i.redis.db
             );
         }
-        out += &format!("REDIS_TLS={}\n", i.redis.tls);
         out += &secret_line(
             "REDIS_PASSWORD",
             cx.secrets.redis_password.as_deref(),
@@ -81,13 +89,8 @@ pub fn env_file(cx: &Context) -> String {
     }
     if p.kafka.is_some() {
         let brokers: Vec<String> = i.kafka.brokers.iter().map(|b| b.to_string()).collect();
-        out += &format!(
-            "KAFKA_BROKERS=\"{}\"\nKAFKA_SSL={}\n",
-            brokers.join(","),
-            i.kafka.ssl
-        );
+        out += &format!("KAFKA_BROKERS=\"{}\"\n", brokers.join(","));
         if i.kafka.sasl != Sasl::None {
-            out += &format!("KAFKA_SASL_MECHANISM={}\n", i.kafka.sasl);
             out += "# KAFKA_USERNAME: set it in your secret store\n";
             out += &secret_line(
                 "KAFKA_PASSWORD",

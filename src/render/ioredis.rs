@@ -13,19 +13,22 @@ pub fn module(cx: &Context) -> String {
         out += "// Redis is off in these inputs.\nexport {};\n";
         return out;
     };
+    let server = if r.mode == RedisMode::Cluster {
+        "each master"
+    } else {
+        "the Redis server"
+    };
     out += &format!(
-        "// The fleet opens {} Redis connections at peak ({} per replica × {} node(s)) against maxclients {}.\n",
-        r.total_connections, r.connections_per_replica, r.nodes, r.maxclients
+        "// At peak {server} holds {} connections from the fleet ({} per replica), against maxclients {}.\n",
+        r.per_node_connections, r.connections_per_replica, r.maxclients
     );
     out += "// One ioredis client is one multiplexed connection, not a pool.\n";
     out += "import { Cluster, Redis, type RedisOptions } from \"ioredis\";\n\n";
-    let password = match &cx.secrets.redis_password {
-        Some(p) => js_string(p),
-        None => "process.env.REDIS_PASSWORD".into(),
-    };
+    // The password comes from the environment even when one was typed: the typed value goes into
+    // the .env only, so the code holds no secret and reads what the .env sets.
     out += "/** Options shared by every connection (the request-path defaults). */\n";
     out += "const sharedOptions: RedisOptions = {\n";
-    out += &format!("  password: {password},\n");
+    out += "  password: process.env.REDIS_PASSWORD,\n";
     out += &format!("  connectTimeout: {},\n", r.connect_timeout_ms);
     out += "  // keepAlive is the initial TCP keep-alive delay in milliseconds, not a boolean.\n";
     out += &format!("  keepAlive: {},\n", r.keep_alive_ms);
@@ -88,9 +91,22 @@ pub fn module(cx: &Context) -> String {
         );
     }
     if r.queue_workers {
-        out +=
-            "\n/** A queue worker's connection: BullMQ requires maxRetriesPerRequest: null. */\n";
+        out += "\n/** The queue connection of this replica: BullMQ requires maxRetriesPerRequest: null. Give the\n";
+        out += " * same one to every Queue, Worker and QueueEvents (see bullmqOptions). */\n";
         out += &format!("export function createQueueConnection(): {ty} {{\n  return {factory}({{ maxRetriesPerRequest: null }});\n}}\n");
+        out += "\n/** Options for a BullMQ Queue, Worker or QueueEvents: the replica's queue connection, which\n";
+        out += " * BullMQ shares for a Queue and a Worker's commands and duplicates for a Worker's blocking reads\n";
+        if r.bullmq_hash_tag {
+            out += " * and for QueueEvents. On a cluster the prefix is the queue's name as a hash tag, so that all\n";
+            out += " * of a queue's keys share one slot (BullMQ's scripts touch several keys at once). */\n";
+            out += &format!("export function bullmqOptions(queue: string, connection: {ty}): {{ connection: {ty}; prefix: string }} {{\n");
+            out += "  return { connection, prefix: `{${queue}}` };\n}\n";
+        } else {
+            out += " * and for QueueEvents. */\n";
+            out += &format!("export function bullmqOptions(queue: string, connection: {ty}): {{ connection: {ty} }} {{\n");
+            out += "  void queue; // the same shape as on a cluster, where the queue names the prefix\n";
+            out += "  return { connection };\n}\n";
+        }
     }
     out
 }

@@ -6,7 +6,7 @@ use super::Context;
 use crate::calc::inputs::{Compression, KafkaClient, Sasl};
 use crate::calc::kafka::{ConsumerPlan, KafkaPlan, JS_MAX_SAFE_INTEGER};
 
-/// KafkaJS `CompressionTypes` member names.
+/// KafkaJS `CompressionTypes` member names (src/protocol/message/compression/index.js).
 fn codec(c: Compression) -> &'static str {
     match c {
         Compression::None => "None",
@@ -25,18 +25,42 @@ fn retries(n: u64) -> String {
     }
 }
 
-/// The consumer's timing and fetch settings as object properties, one per line.
+/// The consumer's timing and fetch settings as object properties, one per line (only those the
+/// plan sets; the others keep the client's default).
 fn consumer_fields(c: &ConsumerPlan, indent: &str) -> String {
     [
-        ("sessionTimeout", c.session_timeout),
-        ("heartbeatInterval", c.heartbeat_interval),
+        ("sessionTimeout", Some(c.session_timeout)),
+        ("heartbeatInterval", Some(c.heartbeat_interval)),
         ("rebalanceTimeout", c.rebalance_timeout),
         ("maxWaitTimeInMs", c.max_wait_time_in_ms),
         ("maxBytesPerPartition", c.max_bytes_per_partition),
     ]
     .iter()
-    .map(|(key, value)| format!("{indent}{key}: {value},\n"))
+    .filter_map(|(key, value)| value.map(|v| format!("{indent}{key}: {v},\n")))
     .collect()
+}
+
+/// A helper for required variables: a missing credential or group id stops the app at start-up,
+/// with its name, rather than at the broker.
+const REQUIRED: &str =
+    "/** A variable the module needs: missing, it stops here with its name. */\n\
+function required(name: string): string {\n\
+\x20 const value = process.env[name];\n\
+\x20 if (!value) throw new Error(`${name} is not set`);\n\
+\x20 return value;\n\
+}\n\n";
+
+/// The `sasl` property, when SASL is on. The credentials come from the environment even when a
+/// password was typed: the typed value goes into the .env only, so the code holds no secret.
+fn sasl_property(cx: &Context, indent: &str) -> String {
+    let i = &cx.inputs.kafka;
+    if i.sasl == Sasl::None {
+        return String::new();
+    }
+    format!(
+        "{indent}sasl: {{ mechanism: {}, username: required(\"KAFKA_USERNAME\"), password: required(\"KAFKA_PASSWORD\") }},\n",
+        js_string(i.sasl.as_str()),
+    )
 }
 
 /// Renders kafka.ts, or a comment when Kafka is off.
@@ -64,46 +88,29 @@ fn brokers(cx: &Context) -> String {
     )
 }
 
-fn password(cx: &Context) -> String {
-    match &cx.secrets.kafka_password {
-        Some(p) => js_string(p),
-        None => "process.env.KAFKA_PASSWORD".into(),
-    }
-}
-
 fn kafkajs(cx: &Context, k: &KafkaPlan) -> String {
     let i = &cx.inputs.kafka;
     let p = &k.producer;
     let c = &k.consumer;
     let mut out = String::from(
-        "import {\n  CompressionTypes,\n  Kafka,\n  Partitioners,\n  logLevel,\n  type Consumer,\n  type ConsumerConfig,\n  type KafkaConfig,\n  type Message,\n  type Producer,\n  type ProducerConfig,\n  type ProducerRecord,\n  type RecordMetadata,\n  type SASLOptions,\n} from \"kafkajs\";\n\n",
+        "import {\n  CompressionTypes,\n  Kafka,\n  Partitioners,\n  logLevel,\n  type Consumer,\n  type ConsumerConfig,\n  type KafkaConfig,\n  type Message,\n  type Producer,\n  type ProducerConfig,\n  type ProducerRecord,\n  type RecordMetadata,\n} from \"kafkajs\";\n\n",
     );
-    out += "function sasl(): SASLOptions | undefined {\n";
-    if i.sasl == Sasl::None {
-        out += "  return undefined;\n}\n\n";
-    } else {
-        out += &format!(
-            "  const username = process.env.KAFKA_USERNAME;\n  const password = {};\n",
-            password(cx)
-        );
-        out += "  if (!username || !password) return undefined;\n";
-        out += &format!(
-            "  return {{ mechanism: {}, username, password }};\n}}\n\n",
-            js_string(i.sasl.as_str())
-        );
-    }
+    out += REQUIRED;
     out += "/** Client settings (connectionTimeout is the runbook's 10 s; KafkaJS' 1 s is short for TLS + SASL). */\n";
-    out += "export const kafkaConfig: KafkaConfig = {\n";
-    out += "  clientId: process.env.KAFKA_CLIENT_ID ?? \"app\",\n";
-    out += &format!("  brokers: {},\n", brokers(cx));
+    out += "export function kafkaConfig(): KafkaConfig {\n  return {\n";
+    out += "    clientId: process.env.KAFKA_CLIENT_ID ?? \"app\",\n";
+    out += &format!("    brokers: {},\n", brokers(cx));
     out += &format!(
-        "  connectionTimeout: {},\n  requestTimeout: {},\n",
+        "    connectionTimeout: {},\n    requestTimeout: {},\n",
         k.connection_timeout, k.request_timeout
     );
-    out += "  retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 30000, multiplier: 2 },\n";
     out +=
-        "  logLevel: process.env.NODE_ENV === \"production\" ? logLevel.ERROR : logLevel.INFO,\n";
-    out += &format!("  ssl: {},\n  sasl: sasl(),\n}};\n\n", i.ssl);
+        "    retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 30000, multiplier: 2 },\n";
+    out +=
+        "    logLevel: process.env.NODE_ENV === \"production\" ? logLevel.ERROR : logLevel.INFO,\n";
+    out += &format!("    ssl: {},\n", i.ssl);
+    out += &sasl_property(cx, "    ");
+    out += "  };\n}\n\n";
     out += "/** Producer settings. Compression is not a producer option in KafkaJS: see sendOptions. */\n";
     out += "export const producerConfig: ProducerConfig = {\n";
     out += "  createPartitioner: Partitioners.DefaultPartitioner,\n";
@@ -119,14 +126,15 @@ fn kafkajs(cx: &Context, k: &KafkaPlan) -> String {
         p.acks,
         codec(p.compression)
     );
-    out += "/** Consumer settings: heartbeatInterval stays at most a third of sessionTimeout. */\n";
-    out += "export function consumerConfig(groupId: string): ConsumerConfig {\n  return {\n    groupId,\n";
+    out += "/** Consumer settings (the group from KAFKA_GROUP_ID): heartbeatInterval stays at most a third of sessionTimeout. */\n";
+    out += "export function consumerConfig(groupId = required(\"KAFKA_GROUP_ID\")): ConsumerConfig {\n  return {\n    groupId,\n";
     out += &consumer_fields(c, "    ");
     out += "  };\n}\n\n";
-    out += "export function createKafkaClient(): Kafka {\n  return new Kafka(kafkaConfig);\n}\n\n";
+    out +=
+        "export function createKafkaClient(): Kafka {\n  return new Kafka(kafkaConfig());\n}\n\n";
     out += "export async function createKafkaProducer(kafka: Kafka): Promise<Producer> {\n";
     out += "  const producer = kafka.producer(producerConfig);\n  await producer.connect();\n  return producer;\n}\n\n";
-    out += "export async function createKafkaConsumer(kafka: Kafka, groupId: string): Promise<Consumer> {\n";
+    out += "export async function createKafkaConsumer(kafka: Kafka, groupId?: string): Promise<Consumer> {\n";
     out += "  const consumer = kafka.consumer(consumerConfig(groupId));\n  await consumer.connect();\n  return consumer;\n}\n\n";
     out += "/** Sends with the plan's acks and compression. */\n";
     out += "export function send(producer: Producer, topic: string, messages: Message[]): Promise<RecordMetadata[]> {\n";
@@ -138,24 +146,22 @@ fn confluent(cx: &Context, k: &KafkaPlan) -> String {
     let i = &cx.inputs.kafka;
     let p = &k.producer;
     let c = &k.consumer;
-    let mut out = String::from("// @confluentinc/kafka-javascript's KafkaJS-compatible API: settings go in a `kafkaJS` block,\n// and compression belongs to the producer config, not to send().\nimport { KafkaJS } from \"@confluentinc/kafka-javascript\";\n\n");
-    out += "const { Kafka, CompressionTypes } = KafkaJS;\n\n";
-    out += "export function createKafkaClient() {\n  return new Kafka({\n    kafkaJS: {\n";
+    let mut out = String::from("// @confluentinc/kafka-javascript's KafkaJS-compatible API: settings go in a `kafkaJS` block that\n// the client turns into librdkafka properties, and compression belongs to the producer config.\nimport { KafkaJS } from \"@confluentinc/kafka-javascript\";\n\n");
+    out += REQUIRED;
+    out += "export function createKafkaClient(): KafkaJS.Kafka {\n  return new KafkaJS.Kafka({\n    kafkaJS: {\n";
     out += "      clientId: process.env.KAFKA_CLIENT_ID ?? \"app\",\n";
     out += &format!("      brokers: {},\n", brokers(cx));
     out += &format!(
-        "      connectionTimeout: {},\n      requestTimeout: {},\n      ssl: {},\n",
-        k.connection_timeout, k.request_timeout, i.ssl
+        "      connectionTimeout: {},\n      requestTimeout: {},\n",
+        k.connection_timeout, k.request_timeout
     );
-    if i.sasl != Sasl::None {
-        out += &format!(
-            "      sasl: {{ mechanism: {}, username: process.env.KAFKA_USERNAME ?? \"\", password: {} ?? \"\" }},\n",
-            js_string(i.sasl.as_str()),
-            password(cx)
-        );
-    }
+    out += "      logLevel: process.env.NODE_ENV === \"production\" ? KafkaJS.logLevel.ERROR : KafkaJS.logLevel.INFO,\n";
+    out += &format!("      ssl: {},\n", i.ssl);
+    out += &sasl_property(cx, "      ");
     out += "    },\n  });\n}\n\n";
-    out += "export async function createKafkaProducer(kafka: ReturnType<typeof createKafkaClient>) {\n";
+    out += "/** The producer: librdkafka keeps the order of up to 5 requests in flight with idempotence, and\n";
+    out += " * takes at most 2147483647 retries (an int32). */\n";
+    out += "export async function createKafkaProducer(kafka: KafkaJS.Kafka): Promise<KafkaJS.Producer> {\n";
     out += "  const producer = kafka.producer({\n    kafkaJS: {\n";
     out += &format!(
         "      idempotent: {},\n      acks: {},\n",
@@ -164,16 +170,20 @@ fn confluent(cx: &Context, k: &KafkaPlan) -> String {
     if let Some(n) = p.max_in_flight_requests {
         out += &format!("      maxInFlightRequests: {n},\n");
     }
+    // The runtime's CompressionTypes names differ from its type declarations (SNAPPY vs Snappy),
+    // so the codec is written as the librdkafka value it stands for.
     out += &format!(
-        "      compression: CompressionTypes.{},\n",
-        codec(p.compression)
+        "      compression: {} as KafkaJS.CompressionTypes,\n",
+        js_string(p.compression.as_str())
     );
     out += &format!(
         "      retry: {{ retries: {} }},\n    }},\n  }});\n",
         retries(p.retries)
     );
     out += "  await producer.connect();\n  return producer;\n}\n\n";
-    out += "export async function createKafkaConsumer(kafka: ReturnType<typeof createKafkaClient>, groupId: string) {\n";
+    out += "/** The consumer (the group from KAFKA_GROUP_ID). rebalanceTimeout is left out: this client maps it to\n";
+    out += " * librdkafka's max.poll.interval.ms, the time allowed between two polls (300000 ms by default). */\n";
+    out += "export async function createKafkaConsumer(kafka: KafkaJS.Kafka, groupId = required(\"KAFKA_GROUP_ID\")): Promise<KafkaJS.Consumer> {\n";
     out += "  const consumer = kafka.consumer({\n    kafkaJS: {\n      groupId,\n";
     out += &consumer_fields(c, "      ");
     out += "    },\n  });\n  await consumer.connect();\n  return consumer;\n}\n";

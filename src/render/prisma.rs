@@ -60,8 +60,8 @@ pub fn client(cx: &Context) -> String {
 fn client_v6(cx: &Context) -> String {
     let mut out = cx.header("//");
     out += "// Prisma 6 reads its pool (connection_limit, pool_timeout, connect_timeout) from DATABASE_URL,\n";
-    out += "// which it loads from the service's .env (deploy that service's file as .env) and expands\n";
-    out += "// ${DB_PASSWORD_URLENCODED} in. One PrismaClient per process.\n";
+    out += "// which it loads from the service's .env (deploy that service's file as .env), expanding the\n";
+    out += "// password variable the URLs name. One PrismaClient per process.\n";
     out += "import { PrismaClient } from \"@prisma/client\";\n\n";
     out += "export const prisma = new PrismaClient({\n";
     out += "  log: process.env.NODE_ENV === \"development\" ? [\"query\", \"error\", \"warn\"] : [\"error\"],\n";

@@ -7,7 +7,8 @@
 //! - Prisma 6 reads `DATABASE_URL` itself and expands `${VAR}` in `.env` (dotenv-expand), so the
 //!   URL carries `${DB_PASSWORD_URLENCODED}`, the password already percent-encoded;
 //! - under Prisma 7 the generated `db.ts` and `prisma.config.ts` put `DB_PASSWORD` in at run
-//!   time, percent-encoded, so the URL carries the user alone.
+//!   time, percent-encoded, so the URL carries the user alone (a typed password goes into the
+//!   `.env` as `DB_PASSWORD`).
 
 use super::Context;
 use crate::calc::endpoints::Endpoint;
@@ -25,9 +26,10 @@ pub const DB_PASSWORD: &str = "DB_PASSWORD";
 fn userinfo(cx: &Context, user: &str) -> String {
     let user = percent_encode_component(user);
     match (&cx.secrets.db_password, cx.inputs.prisma) {
-        (Some(p), _) => format!("{user}:{}", percent_encode_component(p)),
+        // Prisma 7's code adds DB_PASSWORD (which the .env holds when one was typed).
+        (_, Prisma::V7) => user,
+        (Some(p), Prisma::V6) => format!("{user}:{}", percent_encode_component(p)),
         (None, Prisma::V6) => format!("{user}:${{{DB_PASSWORD_URLENCODED}}}"),
-        (None, Prisma::V7) => user,
     }
 }
 

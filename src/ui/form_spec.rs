@@ -277,6 +277,27 @@ pub const BOTTOM: &[(&str, &[Spec])] = &[
             ),
             when(
                 f(
+                    "redis_masters",
+                    "Cluster masters",
+                    "1–1000; every client connects to each master",
+                    Number,
+                ),
+                |i| i.redis.mode == RedisMode::Cluster,
+            ),
+            when(
+                f(
+                    "redis_queues",
+                    "BullMQ queues per replica",
+                    "1–100; a Worker and a QueueEvents each",
+                    Number,
+                ),
+                |i| {
+                    i.redis.mode != RedisMode::Off
+                        && i.redis.uses.contains(&crate::calc::inputs::RedisUse::Queue)
+                },
+            ),
+            when(
+                f(
                     "redis_maxclients",
                     "maxclients",
                     "the server's client limit, 1–10000000",

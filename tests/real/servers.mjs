@@ -206,3 +206,49 @@ export async function startRedis() {
     },
   };
 }
+
+/** Runs redis-cli against a port and returns its output. */
+export function redisCli(port, ...args) {
+  return execFileSync("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args], { encoding: "utf8" }).trim();
+}
+
+/**
+ * The clients a Redis server holds, from CLIENT LIST, without redis-cli's own connection (the one
+ * running CLIENT LIST) and ioredis' short-lived slot refreshers (`ioredis-cluster(refresher)`).
+ */
+export function redisClients(port) {
+  return redisCli(port, "CLIENT", "LIST")
+    .split("\n")
+    .filter((l) => l.startsWith("id="))
+    .filter((l) => !/ cmd=client\|list /.test(l) && !/ name=ioredis-cluster\(refresher\) /.test(l));
+}
+
+/**
+ * A Redis cluster of `n` masters (no replicas) on loopback ports, made the way Redis documents:
+ * `redis-server --cluster-enabled yes` per node, then `redis-cli --cluster create`.
+ */
+export async function startRedisCluster(n = 3) {
+  const dir = mkdtempSync(join(tmpdir(), "poolcalc-redis-cluster-"));
+  const nodes = [];
+  for (let i = 0; i < n; i += 1) {
+    const port = await freePort();
+    const nodeDir = join(dir, String(port));
+    execFileSync("mkdir", ["-p", nodeDir]);
+    const p = startProcess("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", nodeDir, "--cluster-enabled", "yes", "--cluster-config-file", join(nodeDir, "nodes.conf"), "--cluster-node-timeout", "5000"], port, { serverUser: false });
+    await p.ready();
+    nodes.push({ port, process: p });
+  }
+  execFileSync("redis-cli", ["--cluster", "create", ...nodes.map((x) => `127.0.0.1:${x.port}`), "--cluster-replicas", "0", "--cluster-yes"], { stdio: "pipe" });
+  const end = Date.now() + 20000;
+  while (!nodes.every((x) => redisCli(x.port, "CLUSTER", "INFO").includes("cluster_state:ok"))) {
+    if (Date.now() > end) throw new Error("the cluster did not reach cluster_state:ok");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    ports: nodes.map((x) => x.port),
+    async stop() {
+      for (const x of nodes) await x.process.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -74,8 +74,8 @@ export function plainEnv(text) {
 }
 
 /** A fresh directory under target/ (inside the repo, so imports resolve to ./node_modules). */
-export function workDir(name) {
-  const dir = join(ROOT, "target/real-tests", name);
+export function workDir(name, under = "target/real-tests") {
+  const dir = join(ROOT, under, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   return dir;
@@ -189,3 +189,9 @@ console.log(JSON.stringify(rows.map((r) => r[0])));
     },
   };
 }
+
+/**
+ * A fresh directory beside the librdkafka client (tests/real/native, installed by the setup
+ * apart from the root packages), so that its modules resolve there.
+ */
+export const nativeWorkDir = (name) => workDir(name, "tests/real/native/work");
