@@ -72,7 +72,7 @@ fn runbook_preset_lists_its_mistakes() {
         .map(|f| f["code"].as_str().unwrap())
         .collect();
     for c in [
-        "budget.over",
+        "pgbouncer.nofile",
         "runbook.core_table",
         "kafka.compression_on_producer",
         "kafka.eos_in_flight",

@@ -1,15 +1,21 @@
 //! Properties over generated inputs (10,000 cases per property run): the plan never panics, always
-//! fits its budget or says why not, keeps Kafka heartbeats within a third of the session, and the
-//! share link round-trips exactly.
+//! fits its budget or says why not, keeps Kafka heartbeats within a third of the session, the
+//! share link round-trips exactly, and the settings keep one name and one derivation each: every
+//! computed number in the JSON has a derivation under its path, every pinnable path is in the
+//! JSON, a pinned value's derivation says so, every derivation names a source or says it is a
+//! heuristic, and every declared source is cited.
 
 use poolcalc::calc::{
     self,
+    explain::source,
     inputs::*,
     presets::{SupabaseTier, RDS_CLASSES},
-    Inputs, Severity,
+    settings::SETTINGS,
+    Inputs, Plan, Severity,
 };
 use proptest::prelude::*;
 use proptest::sample::select;
+use serde_json::Value;
 
 fn name() -> impl Strategy<Value = String> {
     "[a-z][a-z0-9-]{0,12}"
@@ -47,32 +53,28 @@ fn services() -> impl Strategy<Value = Vec<Service>> {
     })
 }
 
+/// Pins on any setting of the settings table, with values anywhere in the table's range (small
+/// values more often, so that pins interact with the budget).
 fn pins(services: &[Service]) -> impl Strategy<Value = Vec<Pin>> {
-    let mut paths: Vec<(String, u64, u64)> = vec![
-        ("pgbouncer.default_pool_size".into(), 1, 500),
-        ("pgbouncer.reserve_pool_size".into(), 0, 50),
-        ("pgbouncer.max_client_conn".into(), 1, 5000),
-        ("pgbouncer.max_db_connections".into(), 0, 500),
-        ("pgbouncer.max_prepared_statements".into(), 0, 500),
-        ("prisma.pgbouncer".into(), 0, 1),
-        ("redis.max_retries_per_request".into(), 0, 20),
-        ("kafka.producer.idempotent".into(), 0, 1),
-        ("kafka.producer.max_in_flight_requests".into(), 1, 10),
-        ("kafka.producer.retries".into(), 0, 10),
-        ("kafka.consumer.session_timeout".into(), 1000, 3_600_000),
-        ("kafka.consumer.heartbeat_interval".into(), 1, 3_600_000),
-    ];
-    for s in services {
-        paths.push((format!("{}.connection_limit", s.name), 1, 10_000));
-        paths.push((format!("{}.pool_timeout", s.name), 0, 3600));
+    let mut paths: Vec<(String, u64, u64)> = Vec::new();
+    for s in SETTINGS {
+        match s.path.strip_prefix("{service}.") {
+            Some(field) => {
+                for svc in services {
+                    paths.push((format!("{}.{field}", svc.name), s.min, s.max));
+                }
+            }
+            None => paths.push((s.path.to_string(), s.min, s.max)),
+        }
     }
-    prop::collection::vec((select(paths), any::<u64>()), 0..4).prop_map(|chosen| {
+    prop::collection::vec((select(paths), any::<u64>(), any::<bool>()), 0..5).prop_map(|chosen| {
         let mut out: Vec<Pin> = Vec::new();
-        for ((path, lo, hi), r) in chosen {
+        for ((path, lo, hi), r, small) in chosen {
+            let span = if small { (hi - lo).min(100) } else { hi - lo };
             if !out.iter().any(|p| p.path == path) {
                 out.push(Pin {
                     path,
-                    value: lo + r % (hi - lo + 1),
+                    value: lo + r % (span + 1),
                 });
             }
         }
@@ -207,4 +209,167 @@ proptest! {
         std_sorted.sort_by_key(|x| x.0);
         prop_assert_eq!(ours, std_sorted);
     }
+}
+
+/// JSON values copied from the inputs, not computed: they need no derivation.
+fn echoed(path: &str) -> bool {
+    const ECHOES: &[&str] = &[
+        "rules_version",
+        "budget.reserved",
+        "budget.headroom",
+        "pgbouncer.instances",
+        "redis.queues",
+        "redis.masters",
+        "redis.maxclients",
+    ];
+    ECHOES.contains(&path) || path.ends_with(".replicas")
+}
+
+/// Every number in the plan's JSON, by its path (`services[i].x` is `<name>.x`, as pins name it).
+fn numbers(v: &Value, path: &str, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                if path.is_empty() && matches!(k.as_str(), "derivations" | "findings") {
+                    continue;
+                }
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                numbers(child, &p, out);
+            }
+        }
+        Value::Array(items) if path == "services" => {
+            for item in items {
+                let name = item["name"].as_str().unwrap_or_default();
+                numbers(item, name, out);
+            }
+        }
+        Value::Number(_) => out.push(path.to_string()),
+        _ => {}
+    }
+}
+
+/// The JSON value at a dotted path (`<name>.x` looks in `services`).
+fn at<'a>(json: &'a Value, plan: &Plan, path: &str) -> Option<&'a Value> {
+    if let Some((svc, field)) = path.rsplit_once('.') {
+        if let Some(i) = plan.services.iter().position(|s| s.name == svc) {
+            return json["services"][i].get(field);
+        }
+    }
+    let mut v = json;
+    for part in path.split('.') {
+        v = v.get(part)?;
+    }
+    Some(v)
+}
+
+fn every_pinnable_path(plan: &Plan) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in SETTINGS {
+        match s.path.strip_prefix("{service}.") {
+            Some(field) => out.extend(plan.services.iter().map(|x| format!("{}.{field}", x.name))),
+            None => out.push(s.path.to_string()),
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 10_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_computed_number_has_a_derivation_under_its_path(inputs in inputs()) {
+        let plan = calc::plan(&inputs);
+        let json = serde_json::to_value(&plan).expect("the plan serialises");
+        let mut paths = Vec::new();
+        numbers(&json, "", &mut paths);
+        for path in paths.iter().filter(|p| !echoed(p)) {
+            prop_assert!(plan.why(path).is_some(), "no derivation for {}", path);
+        }
+    }
+
+    #[test]
+    fn every_pinnable_path_is_in_the_json(inputs in inputs()) {
+        let plan = calc::plan(&inputs);
+        let json = serde_json::to_value(&plan).expect("the plan serialises");
+        for path in every_pinnable_path(&plan) {
+            // A section the inputs switch off (no PgBouncer, Kafka off) is null as a whole.
+            let section = path.split('.').next().unwrap_or_default();
+            if json.get(section).is_some_and(Value::is_null) {
+                continue;
+            }
+            prop_assert!(at(&json, &plan, &path).is_some(), "{} is not in the JSON", path);
+            prop_assert!(plan.why(&path).is_some(), "{} has no derivation", path);
+        }
+    }
+
+    #[test]
+    fn a_pinned_value_says_it_was_pinned(inputs in inputs()) {
+        let plan = calc::plan(&inputs);
+        let json = serde_json::to_value(&plan).expect("the plan serialises");
+        for pin in &inputs.pins {
+            let section = pin.path.split('.').next().unwrap_or_default();
+            if json.get(section).is_some_and(Value::is_null) {
+                continue;
+            }
+            let Some(d) = plan.why(&pin.path) else {
+                prop_assert!(false, "no derivation for the pinned {}", pin.path);
+                unreachable!()
+            };
+            let said = d.steps.iter().any(|s| s.contains("pinned to") || s.contains("is not written"));
+            prop_assert!(said, "{} is pinned but its derivation does not say so: {:?}", pin.path, d.steps);
+        }
+    }
+
+    #[test]
+    fn every_derivation_names_a_source_or_says_heuristic(inputs in inputs()) {
+        let plan = calc::plan(&inputs);
+        for (path, d) in &plan.derivations {
+            let sourced = source::ALL.contains(&d.source);
+            prop_assert!(sourced || d.heuristic.is_some(), "{}: {:?}", path, d);
+            prop_assert!(!d.formula.is_empty(), "{}", path);
+        }
+        for f in &plan.findings {
+            prop_assert!(source::ALL.contains(&f.source), "{}: {}", f.code, f.source);
+        }
+    }
+}
+
+#[test]
+fn every_declared_source_is_cited() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut cited = std::collections::BTreeSet::new();
+    let mut cite = |plan: &Plan| {
+        for (_, d) in &plan.derivations {
+            cited.insert(d.source);
+        }
+        for f in &plan.findings {
+            cited.insert(f.source);
+        }
+    };
+    // Generated inputs, and the scenarios that reach the rarer rules.
+    let mut runner = TestRunner::deterministic();
+    let strategy = inputs();
+    for _ in 0..10_000 {
+        let inputs = strategy.new_tree(&mut runner).expect("inputs").current();
+        cite(&calc::plan(&inputs));
+    }
+    for q in [
+        "preset=runbook",
+        "pooler=pgbouncer&prisma=7&db_schema=x&sslmode=require&db_ca_file=/a/b.pem",
+        "pooler=pgbouncer&pgb_version=1.21&set=prisma.pgbouncer:1",
+        "pooler=pgbouncer&pgb_version=1.23&set=prisma.pgbouncer:1",
+        "provider=supabase&pooler=supavisor&supabase_ref=abc",
+        "provider=rds&rds_class=db.t4g.micro&sslmode=disable",
+        "kafka=confluent&kafka_eos=1",
+        "redis=cluster&redis_nodes=a:1&redis_use=queue",
+    ] {
+        cite(&calc::plan(&calc::parse(q).inputs));
+    }
+    let unused: Vec<&&str> = source::ALL.iter().filter(|s| !cited.contains(*s)).collect();
+    assert!(unused.is_empty(), "declared and never cited: {unused:?}");
 }

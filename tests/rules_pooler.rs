@@ -165,7 +165,7 @@ fn pgbouncer_true_exactly_when_needed() {
         ("pooler=supavisor&prisma=7", false),
     ];
     for (q, flag) in cases {
-        assert_eq!(plan_of(q).prisma.pgbouncer_flag, flag, "{q}");
+        assert_eq!(plan_of(q).prisma.pgbouncer, flag, "{q}");
     }
 }
 

@@ -111,11 +111,6 @@ fn redis_options_follow_the_use() {
             .max_retries_per_request,
         7
     );
-    let plan = plan_of("redis_use=queue&set=redis.max_retries_per_request:3");
-    assert_eq!(
-        finding(&plan, "redis.queue_retries").pin.as_deref(),
-        Some("redis.max_retries_per_request")
-    );
     assert_eq!(plan_of("").redis.unwrap().keep_alive_ms, 30_000);
 }
 
@@ -314,18 +309,16 @@ fn alert_thresholds_come_from_the_plan() {
     // fires one above the planned peak.
     assert_eq!(a.postgres_connections_threshold, 92);
     assert_eq!(a.redis_clients_threshold, Some(8000));
-    assert_eq!(a.kafka_lag_threshold, Some(1000));
+    assert_eq!(a.kafka_lag, Some(1000));
     assert_eq!(
-        plan_of("set=alerts.kafka_lag:50")
-            .alerts
-            .kafka_lag_threshold,
+        plan_of("set=alerts.kafka_lag:50").alerts.kafka_lag,
         Some(50)
     );
     let a = plan_of("redis=off&kafka=off&provider=rds&rds_class=db.t4g.micro").alerts;
     assert_eq!(
         (
             a.redis_clients_threshold,
-            a.kafka_lag_threshold,
+            a.kafka_lag,
             a.postgres_connections_threshold
         ),
         // RDS db.t4g.micro: max_connections planned at 90 % of 112 = 100, ordinary 95, near full 76;
@@ -354,7 +347,7 @@ fn every_computed_number_has_a_derivation_with_a_source() {
                 "kafka.producer.max_in_flight_requests",
                 "alerts.postgres_connections_threshold",
                 "alerts.redis_clients_threshold",
-                "alerts.kafka_lag_threshold",
+                "alerts.kafka_lag",
             ],
         ),
         (
@@ -373,7 +366,7 @@ fn every_computed_number_has_a_derivation_with_a_source() {
                 "tls.direct",
                 "tls.pooled",
                 "tls.server",
-                "prisma.pgbouncer_flag",
+                "prisma.pgbouncer",
                 "prisma.idle_timeout_millis",
                 "budget.fleet_total",
             ],

@@ -7,9 +7,7 @@ use serde::Serialize;
 
 use super::budget::Budget;
 use super::explain::{source, Derivation, Finding};
-use super::inputs::Pin;
 use super::pgbouncer::PgBouncerPlan;
-use super::pins::pinned;
 use super::redis::RedisPlan;
 
 /// Warn when a limit is this share full (the runbook's HighConnectionUtilization, 0.8).
@@ -31,7 +29,7 @@ pub struct AlertPlan {
     /// Redis connected clients that fire RedisClientsNearMaxclients.
     pub redis_clients_threshold: Option<u64>,
     /// Consumer-group lag, in messages, that pages someone.
-    pub kafka_lag_threshold: Option<u64>,
+    pub kafka_lag: Option<u64>,
 }
 
 /// "Near full" for a limit of `n`: 80 % rounded up, but never the limit itself (an alert that
@@ -61,8 +59,7 @@ pub fn plan_alerts(
     pgbouncer: Option<&PgBouncerPlan>,
     redis: Option<&RedisPlan>,
     kafka_on: bool,
-    pins: &[Pin],
-    why: &mut Vec<(String, Derivation)>,
+    r: &mut super::settings::Resolver,
     findings: &mut Vec<Finding>,
 ) -> AlertPlan {
     let mut fires = |alert: &str, peak: u64, t: u64, limit: u64, what: &str| {
@@ -87,9 +84,7 @@ pub fn plan_alerts(
             "connections",
         );
     }
-    why.push((
-        "alerts.postgres_connections_threshold".into(),
-        Derivation::new(
+    r.derived("alerts.postgres_connections_threshold", Derivation::new(
             "max(ceil(80 % × ordinary slots), fleet peak + exporter + 1), below the ordinary slots; ordinary = max_connections − reserved − provider_reserved",
             source::PROMETHEUS_RULES,
         )
@@ -100,7 +95,7 @@ pub fn plan_alerts(
         )
         .input("fleet peak (budget.fleet_total)", budget.fleet_total)
         .step("80 % is the runbook's HighConnectionUtilization; above the fleet's planned peak and postgres_exporter's own connection, so a deploy does not fire it"),
-    ));
+    );
 
     let mut pgbouncer_server_threshold = None;
     let mut pgbouncer_clients_threshold = None;
@@ -108,15 +103,15 @@ pub fn plan_alerts(
         let n = u64::from(b.server_connections_per_instance);
         let server = near_full(n);
         pgbouncer_server_threshold = Some(u32::try_from(server).unwrap_or(u32::MAX));
-        why.push((
-            "alerts.pgbouncer_server_threshold".into(),
+        r.derived(
+            "alerts.pgbouncer_server_threshold",
             Derivation::new(
                 "ceil(80 % × server connections per instance), below the pool size",
                 source::PGBOUNCER_EXPORTER,
             )
             .input("server_connections_per_instance", n)
             .step("a pool under load is meant to fill: this warns that clients are about to queue"),
-        ));
+        );
         let peak = b.client_connections.div_ceil(u64::from(b.instances.max(1)));
         let limit = u64::from(b.max_client_conn);
         let (t, hot) = threshold(limit, peak);
@@ -130,54 +125,64 @@ pub fn plan_alerts(
             );
         }
         pgbouncer_clients_threshold = Some(u32::try_from(t).unwrap_or(u32::MAX));
-        why.push((
-            "alerts.pgbouncer_clients_threshold".into(),
-            Derivation::new(
+        r.derived("alerts.pgbouncer_clients_threshold", Derivation::new(
                 "max(ceil(80 % × max_client_conn), peak clients per instance + 1), below max_client_conn",
                 source::PGBOUNCER_EXPORTER,
             )
             .input("max_client_conn", limit)
             .input("peak clients per instance", peak),
-        ));
+        );
     }
 
-    let redis_clients_threshold = redis.map(|r| {
-        // redis_connected_clients is one server's count: compare with one node's share.
-        let (t, hot) = threshold(u64::from(r.maxclients), r.per_node_connections);
-        if hot {
-            fires(
-                "RedisClientsNearMaxclients",
-                r.per_node_connections,
-                t,
-                u64::from(r.maxclients),
-                "clients",
-            );
-        }
-        why.push((
-            "alerts.redis_clients_threshold".into(),
-            Derivation::new(
+    let redis_clients_threshold =
+        redis.map(|rp| {
+            // redis_connected_clients is one server's count: compare with one node's share.
+            let (t, hot) = threshold(u64::from(rp.maxclients), rp.per_node_connections);
+            if hot {
+                fires(
+                    "RedisClientsNearMaxclients",
+                    rp.per_node_connections,
+                    t,
+                    u64::from(rp.maxclients),
+                    "clients",
+                );
+            }
+            r.derived("alerts.redis_clients_threshold", Derivation::new(
                 "max(ceil(80 % × maxclients), planned connections per node + 1), below maxclients",
                 source::REDIS_MAXCLIENTS,
             )
-            .input("maxclients", r.maxclients)
-            .input("planned connections per node", r.per_node_connections),
-        ));
-        t
-    });
-    // Without a throughput figure there is no lag the plan can derive; 1000 messages is a
-    // conservative start, pinnable with set=alerts.kafka_lag:N.
-    let kafka_lag_threshold = kafka_on.then(|| pinned(pins, "alerts.kafka_lag").unwrap_or(1000));
-    if let Some(lag) = kafka_lag_threshold {
-        why.push((
-            "alerts.kafka_lag_threshold".into(),
-            Derivation::new(
-                "1000 messages unless pinned (set=alerts.kafka_lag:N)",
-                source::KAFKAJS_CONSUMING,
-            )
-            .step(format!(
-                "{lag}: heuristic; no throughput figure is an input, so no lag can be derived from the plan"
-            )),
-        ));
+            .input("maxclients", rp.maxclients)
+            .input("planned connections per node", rp.per_node_connections),
+        );
+            t
+        });
+    // Without a throughput figure there is no lag the plan can derive: 1000 messages is a
+    // conservative start (set=alerts.kafka_lag:N).
+    let lag_why = Derivation::new("1000 messages", source::KAFKA_EXPORTER)
+        .heuristic("no throughput figure is an input, so no lag can be derived from the plan; 1000 messages is a start to tune");
+    let kafka_lag = if kafka_on {
+        Some(r.settle("alerts.kafka_lag", 1000, lag_why))
+    } else {
+        r.derived(
+            "alerts.kafka_lag",
+            lag_why.step("Kafka is off: no lag alert, and a pin is not written"),
+        );
+        None
+    };
+    for (path, text) in [
+        (
+            "alerts.utilisation_percent",
+            "80 %: the runbook's HighConnectionUtilization ratio, 0.8",
+        ),
+        (
+            "alerts.client_wait_seconds",
+            "5 s: the runbook's ConnectionPoolExhausted wait",
+        ),
+    ] {
+        r.derived(
+            path,
+            Derivation::new(text, source::RUNBOOK).heuristic("the runbook's own thresholds, kept"),
+        );
     }
     AlertPlan {
         utilisation_percent: UTILISATION_PERCENT,
@@ -186,6 +191,6 @@ pub fn plan_alerts(
         pgbouncer_server_threshold,
         pgbouncer_clients_threshold,
         redis_clients_threshold,
-        kafka_lag_threshold,
+        kafka_lag,
     }
 }

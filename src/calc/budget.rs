@@ -77,14 +77,14 @@ fn server_size(inputs: &Inputs, why_max: &mut Derivation) -> (u32, u32, Option<u
 /// Computes the budget (fleet_total is filled in later by the sizing of the chosen topology).
 pub fn budget(
     inputs: &Inputs,
-    why: &mut Vec<(String, Derivation)>,
+    r: &mut super::settings::Resolver,
     findings: &mut Vec<Finding>,
 ) -> Budget {
     let db = &inputs.db;
     let mut why_max = Derivation::new("db_max_conn as given", source::PG_CONNECTIONS)
         .input("db_max_conn", db.max_connections);
     let (db_cores, max_connections, upper_bound) = server_size(inputs, &mut why_max);
-    why.push(("budget.max_connections".into(), why_max));
+    r.derived("budget.max_connections", why_max);
     if let Some(bound) = upper_bound {
         findings.push(
             Finding::info(
@@ -134,7 +134,7 @@ pub fn budget(
             .field("db_max_conn"),
         );
     }
-    why.push(("budget.usable".into(), why_usable));
+    r.derived("budget.usable", why_usable);
 
     // HikariCP "About Pool Sizing": spindles count only while the active set is not cached;
     // SSD and network storage count 0.
@@ -164,7 +164,40 @@ pub fn budget(
             ));
         }
     }
-    why.push(("budget.target_active".into(), why_target));
+    r.derived("budget.target_active", why_target);
+    r.derived(
+        "budget.db_cores",
+        match db.provider {
+            Provider::Rds if db.rds_class.is_some() => Derivation::new(
+                "the RDS class's vCPUs (Graviton: one physical core each)",
+                source::RDS_CLASSES,
+            ),
+            Provider::Supabase => Derivation::new(
+                "the Supabase compute size's cores",
+                source::SUPABASE_COMPUTE,
+            )
+            .input("supabase_tier", db.supabase_tier),
+            _ => Derivation::new("db_cores as given", source::HIKARI_POOL_SIZING),
+        },
+    );
+    r.derived(
+        "budget.provider_reserved",
+        Derivation::new(
+            "RDS keeps 2 slots for rds_superuser (rds.rds_superuser_reserved_connections); others 0",
+            source::RDS_RESERVED,
+        )
+        .input("provider", db.provider),
+    );
+    if let Some(bound) = upper_bound {
+        r.derived(
+            "budget.max_connections_upper_bound",
+            Derivation::new(
+                "LEAST(nominal memory / 9531392, 5000): the default formula with the class's nominal memory",
+                source::RDS_MAX_CONNECTIONS,
+            )
+            .step(format!("{bound}")),
+        );
+    }
 
     Budget {
         db_cores,

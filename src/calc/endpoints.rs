@@ -49,7 +49,7 @@ fn supabase_identity(inputs: &Inputs) -> (String, Option<String>) {
 /// Works out both doors and says what is wrong with them.
 pub fn plan_endpoints(
     inputs: &Inputs,
-    why: &mut Vec<(String, Derivation)>,
+    r: &mut super::settings::Resolver,
     findings: &mut Vec<Finding>,
 ) -> Endpoints {
     let db = &inputs.db;
@@ -169,7 +169,21 @@ pub fn plan_endpoints(
             );
         }
     }
-    why.push(("endpoints".into(), d));
+    r.derived("endpoints", d);
+    r.derived(
+        "endpoints.direct.port",
+        Derivation::new("db_port as given", source::PG_CONNECTIONS),
+    );
+    if let Some(port) = pooled.as_ref().map(|e| e.port) {
+        r.derived(
+            "endpoints.pooled.port",
+            Derivation::new(
+                "pgb_port; for Supavisor left at 6432, the mode's own port (5432 session, 6543 transaction)",
+                source::SUPABASE_CONNECT,
+            )
+            .step(format!("{port}")),
+        );
+    }
     Endpoints {
         direct,
         pooled,

@@ -3,77 +3,66 @@
 use serde::Serialize;
 
 /// Primary sources cited by derivations and findings (see shared/reference/domain-facts.md).
+/// Declared through one macro, so that `ALL` lists every one (a test checks each is cited).
 pub mod source {
-    pub const HIKARI_POOL_SIZING: &str =
-        "https://github.com/brettwooldridge/HikariCP/wiki/About-Pool-Sizing";
-    pub const PG_CONNECTIONS: &str =
-        "https://www.postgresql.org/docs/current/runtime-config-connection.html";
-    pub const RDS_MAX_CONNECTIONS: &str = "https://docs.aws.amazon.com/prescriptive-guidance/latest/tuning-postgresql-parameters/max-connections.html";
-    pub const RDS_RESERVED: &str =
-        "https://repost.aws/knowledge-center/rds-postgresql-error-connection-slots";
-    pub const SUPABASE_COMPUTE: &str = "https://supabase.com/docs/guides/platform/compute-and-disk";
-    pub const PRISMA_URL_PARAMS: &str =
-        "https://www.prisma.io/docs/orm/overview/databases/postgresql";
-    pub const PRISMA_POOL: &str =
-        "https://www.prisma.io/docs/orm/prisma-client/setup-and-configuration/databases-connections/connection-pool";
-    pub const PRISMA_PGBOUNCER: &str =
-        "https://www.prisma.io/docs/orm/prisma-client/setup-and-configuration/databases-connections/pgbouncer";
-    pub const PRISMA_V7_UPGRADE: &str = "https://www.prisma.io/docs/orm/more/upgrade-guides/upgrading-versions/upgrading-to-prisma-7";
-    pub const PRISMA_21531: &str = "https://github.com/prisma/prisma/issues/21531";
-    pub const PRISMA_21799: &str = "https://github.com/prisma/prisma/issues/21799";
-    pub const PRISMA_23438: &str = "https://github.com/prisma/prisma/issues/23438";
-    pub const PG_POOL: &str =
-        "https://github.com/brianc/node-postgres/blob/master/packages/pg-pool/index.js";
-    pub const PGBOUNCER_CONFIG: &str = "https://www.pgbouncer.org/config.html";
-    pub const PGBOUNCER_FDS: &str = "https://www.pgbouncer.org/config.html#max_client_conn";
-    pub const PGBOUNCER_PREPARED: &str =
-        "https://www.pgbouncer.org/config.html#max_prepared_statements";
-    pub const PGBOUNCER_NEWS: &str = "https://www.pgbouncer.org/changelog.html";
-    pub const PGBOUNCER_FEATURES: &str = "https://www.pgbouncer.org/features.html";
-    pub const SUPAVISOR_PREPARED: &str =
-        "https://supabase.com/docs/guides/database/connecting-to-postgres#disabling-prepared-statements";
-    pub const K8S_MAX_SURGE: &str =
-        "https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-surge";
-    pub const IOREDIS_OPTIONS: &str =
-        "https://github.com/redis/ioredis/blob/main/lib/redis/RedisOptions.ts";
-    pub const IOREDIS_PUBSUB: &str = "https://github.com/redis/ioredis#pubsub";
-    pub const BULLMQ_CONNECTIONS: &str = "https://docs.bullmq.io/guide/connections";
-    pub const BULLMQ_CLUSTER: &str = "https://docs.bullmq.io/patterns/redis-cluster";
-    pub const REDIS_MAXCLIENTS: &str = "https://redis.io/docs/latest/develop/reference/clients/";
-    pub const KAFKAJS_CONSUMING: &str = "https://kafka.js.org/docs/consuming#options";
-    pub const KAFKAJS_PRODUCING: &str = "https://kafka.js.org/docs/producing#options";
-    pub const KAFKAJS_TRANSACTIONS: &str = "https://kafka.js.org/docs/transactions";
-    pub const KAFKAJS_MAINTAINERS: &str = "https://github.com/tulios/kafkajs/issues/1603";
-    pub const CONFLUENT_KAFKA_JS: &str =
-        "https://github.com/confluentinc/confluent-kafka-javascript/blob/master/MIGRATION.md";
-    pub const PGBOUNCER_EXPORTER: &str =
-        "https://github.com/prometheus-community/pgbouncer_exporter";
-    pub const RUNBOOK: &str = "shared/reference/pooling-guide.md";
-    pub const QUAINT_URL: &str =
-        "https://github.com/prisma/prisma-engines/blob/main/quaint/src/connector/postgres/url.rs";
-    pub const PG_CONNECTION_STRING: &str =
-        "https://github.com/brianc/node-postgres/blob/master/packages/pg-connection-string/index.js";
-    pub const PG_SSL: &str = "https://www.postgresql.org/docs/current/libpq-ssl.html";
-    pub const PGBOUNCER_TLS: &str = "https://www.pgbouncer.org/config.html#tls-settings";
-    pub const PGBOUNCER_AUTH_FILE: &str =
-        "https://www.pgbouncer.org/config.html#authentication-file-format";
-    pub const PGBOUNCER_TIMEOUTS: &str = "https://www.pgbouncer.org/config.html#query_wait_timeout";
-    pub const RDS_SSL: &str =
-        "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html";
-    pub const SUPABASE_CONNECT: &str =
-        "https://supabase.com/docs/guides/database/connecting-to-postgres";
-    pub const DOTENV: &str = "https://github.com/motdotla/dotenv#what-happens-to-environment-variables-that-were-already-set";
-    pub const PRISMA_ENV: &str =
-        "https://www.prisma.io/docs/orm/more/development-environment/environment-variables";
-    pub const PRISMA_TRANSACTIONS: &str =
-        "https://www.prisma.io/docs/orm/prisma-client/queries/transactions#interactive-transactions";
-    pub const LIBRDKAFKA_CONFIG: &str =
-        "https://github.com/confluentinc/librdkafka/blob/master/CONFIGURATION.md";
-    pub const KAFKA_GROUP_SESSION: &str =
-        "https://kafka.apache.org/documentation/#brokerconfigs_group.min.session.timeout.ms";
-    pub const KAFKA_SECURITY: &str = "https://kafka.apache.org/documentation/#security_sasl";
-    pub const PROMETHEUS_RULES: &str =
-        "https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/";
+    macro_rules! sources {
+        ($($name:ident = $url:literal,)+) => {
+            $(pub const $name: &str = $url;)+
+            /// Every declared source.
+            pub const ALL: &[&str] = &[$($name),+];
+        };
+    }
+    sources! {
+        HIKARI_POOL_SIZING = "https://github.com/brettwooldridge/HikariCP/wiki/About-Pool-Sizing",
+        PG_CONNECTIONS = "https://www.postgresql.org/docs/current/runtime-config-connection.html",
+        RDS_MAX_CONNECTIONS = "https://docs.aws.amazon.com/prescriptive-guidance/latest/tuning-postgresql-parameters/max-connections.html",
+        RDS_CLASSES = "https://aws.amazon.com/rds/instance-types/",
+        RDS_RESERVED = "https://repost.aws/knowledge-center/rds-postgresql-error-connection-slots",
+        SUPABASE_COMPUTE = "https://supabase.com/docs/guides/platform/compute-and-disk",
+        PRISMA_URL_PARAMS = "https://www.prisma.io/docs/orm/overview/databases/postgresql",
+        PRISMA_POOL = "https://www.prisma.io/docs/orm/prisma-client/setup-and-configuration/databases-connections/connection-pool",
+        PRISMA_PGBOUNCER = "https://www.prisma.io/docs/orm/prisma-client/setup-and-configuration/databases-connections/pgbouncer",
+        PRISMA_V7_UPGRADE = "https://www.prisma.io/docs/orm/more/upgrade-guides/upgrading-versions/upgrading-to-prisma-7",
+        PRISMA_21531 = "https://github.com/prisma/prisma/issues/21531",
+        PRISMA_21799 = "https://github.com/prisma/prisma/issues/21799",
+        PRISMA_23438 = "https://github.com/prisma/prisma/issues/23438",
+        PG_POOL = "https://github.com/brianc/node-postgres/blob/master/packages/pg-pool/index.js",
+        PGBOUNCER_CONFIG = "https://www.pgbouncer.org/config.html",
+        PGBOUNCER_FDS = "https://www.pgbouncer.org/config.html#max_client_conn",
+        PGBOUNCER_PREPARED = "https://www.pgbouncer.org/config.html#max_prepared_statements",
+        PGBOUNCER_NEWS = "https://www.pgbouncer.org/changelog.html",
+        PGBOUNCER_FEATURES = "https://www.pgbouncer.org/features.html",
+        SUPAVISOR_PREPARED = "https://supabase.com/docs/guides/database/connecting-to-postgres#disabling-prepared-statements",
+        K8S_MAX_SURGE = "https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-surge",
+        IOREDIS_OPTIONS = "https://github.com/redis/ioredis/blob/main/lib/redis/RedisOptions.ts",
+        IOREDIS_PUBSUB = "https://github.com/redis/ioredis#pubsub",
+        BULLMQ_CONNECTIONS = "https://docs.bullmq.io/guide/connections",
+        BULLMQ_CLUSTER = "https://docs.bullmq.io/patterns/redis-cluster",
+        REDIS_MAXCLIENTS = "https://redis.io/docs/latest/develop/reference/clients/",
+        KAFKAJS_CONFIGURATION = "https://kafka.js.org/docs/configuration",
+        KAFKAJS_CONSUMING = "https://kafka.js.org/docs/consuming#options",
+        KAFKAJS_PRODUCING = "https://kafka.js.org/docs/producing#options",
+        KAFKAJS_TRANSACTIONS = "https://kafka.js.org/docs/transactions",
+        KAFKAJS_MAINTAINERS = "https://github.com/tulios/kafkajs/issues/1603",
+        CONFLUENT_KAFKA_JS = "https://github.com/confluentinc/confluent-kafka-javascript/blob/master/MIGRATION.md",
+        KAFKA_EXPORTER = "https://github.com/danielqsj/kafka_exporter",
+        PGBOUNCER_AUTH_TYPE = "https://www.pgbouncer.org/config.html#auth_type",
+        PGBOUNCER_ADMIN = "https://www.pgbouncer.org/config.html#admin_users",
+        PG_STAT_STATEMENTS = "https://www.postgresql.org/docs/current/pgstatstatements.html",
+        PGBOUNCER_EXPORTER = "https://github.com/prometheus-community/pgbouncer_exporter",
+        RUNBOOK = "shared/reference/pooling-guide.md",
+        QUAINT_URL = "https://github.com/prisma/prisma-engines/blob/main/quaint/src/connector/postgres/url.rs",
+        PG_CONNECTION_STRING = "https://github.com/brianc/node-postgres/blob/master/packages/pg-connection-string/index.js",
+        PG_SSL = "https://www.postgresql.org/docs/current/libpq-ssl.html",
+        PGBOUNCER_TLS = "https://www.pgbouncer.org/config.html#tls-settings",
+        PGBOUNCER_TIMEOUTS = "https://www.pgbouncer.org/config.html#query_wait_timeout",
+        RDS_SSL = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html",
+        SUPABASE_CONNECT = "https://supabase.com/docs/guides/database/connecting-to-postgres",
+        LIBRDKAFKA_CONFIG = "https://github.com/confluentinc/librdkafka/blob/master/CONFIGURATION.md",
+        KAFKA_GROUP_SESSION = "https://kafka.apache.org/documentation/#brokerconfigs_group.min.session.timeout.ms",
+        KAFKA_SECURITY = "https://kafka.apache.org/documentation/#security_sasl",
+        PROMETHEUS_RULES = "https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/",
+    }
 }
 
 /// How one computed number came about: the formula, what went in, each clamp, and where the rule comes from.
@@ -83,6 +72,9 @@ pub struct Derivation {
     pub inputs: Vec<(String, String)>,
     pub steps: Vec<String>,
     pub source: &'static str,
+    /// Set when the value is a judgement rather than a documented rule: why this value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heuristic: Option<String>,
 }
 
 impl Derivation {
@@ -93,7 +85,14 @@ impl Derivation {
             inputs: Vec::new(),
             steps: Vec::new(),
             source,
+            heuristic: None,
         }
+    }
+
+    /// Marks the value as a heuristic, with why this value.
+    pub fn heuristic(mut self, why: impl Into<String>) -> Self {
+        self.heuristic = Some(why.into());
+        self
     }
 
     /// Records one input the formula used.

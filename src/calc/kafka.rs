@@ -7,8 +7,8 @@
 use serde::Serialize;
 
 use super::explain::{source, Derivation, Finding, Severity};
-use super::inputs::{Compression, Env, Inputs, KafkaClient, Pin, Sasl};
-use super::pins::pinned;
+use super::inputs::{Compression, Env, Inputs, KafkaClient, Sasl};
+use super::settings::Resolver;
 
 /// The largest integer JavaScript represents exactly (Number.MAX_SAFE_INTEGER): "unbounded" retries.
 pub const JS_MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
@@ -133,8 +133,7 @@ pub struct KafkaPlan {
 /// Computes the Kafka plan, or `None` when Kafka is off.
 pub fn plan_kafka(
     inputs: &Inputs,
-    pins: &[Pin],
-    why: &mut Vec<(String, Derivation)>,
+    r: &mut Resolver,
     findings: &mut Vec<Finding>,
 ) -> Option<KafkaPlan> {
     let k = &inputs.kafka;
@@ -142,8 +141,15 @@ pub fn plan_kafka(
         return None;
     }
     let p = profile(k.client);
-    let consumer = consumer(p, pins, why, findings);
-    let producer = producer(inputs, p, pins, why, findings);
+    let consumer = consumer(p, r, findings);
+    let producer = producer(inputs, p, r, findings);
+    for (path, text, src) in [
+        ("kafka.connection_timeout", "10000 ms: the runbook's (KafkaJS' own 1000 is short for TLS + SASL handshakes)", source::KAFKAJS_CONFIGURATION),
+        ("kafka.request_timeout", "30000 ms: KafkaJS' default requestTimeout (librdkafka's socket.timeout.ms through the Confluent client)", source::KAFKAJS_CONFIGURATION),
+        ("kafka.producer.acks", "-1: every in-sync replica acknowledges (required by idempotence, the safe default otherwise)", source::KAFKAJS_PRODUCING),
+    ] {
+        r.derived(path, Derivation::new(text, src));
+    }
     security(inputs, findings);
     if k.client == KafkaClient::KafkaJs {
         findings.push(
@@ -195,78 +201,91 @@ fn security(inputs: &Inputs, findings: &mut Vec<Finding>) {
 /// sessionTimeout and heartbeatInterval: KafkaJS throws when heartbeat ≥ session and recommends
 /// about a third (src/consumer/index.js L83-87). Pins above a third are lowered to it; a session
 /// outside the broker's bounds is refused when the consumer joins its group.
-fn consumer(
-    p: &ClientProfile,
-    pins: &[Pin],
-    why: &mut Vec<(String, Derivation)>,
-    findings: &mut Vec<Finding>,
-) -> ConsumerPlan {
-    let pinned_session = pinned(pins, "kafka.consumer.session_timeout");
-    if let Some(v) = pinned_session {
-        if !(BROKER_MIN_SESSION_MS..=BROKER_MAX_SESSION_MS).contains(&v) {
-            findings.push(
-                Finding::error(
-                    "kafka.session_outside_broker",
-                    format!("sessionTimeout {v} ms is outside the broker's group.min.session.timeout.ms ({BROKER_MIN_SESSION_MS}) to group.max.session.timeout.ms ({BROKER_MAX_SESSION_MS}) (Kafka's defaults): the broker refuses the consumer when it joins its group (INVALID_SESSION_TIMEOUT)"),
-                    source::KAFKA_GROUP_SESSION,
-                )
-                .pin("kafka.consumer.session_timeout"),
-            );
-        }
+fn consumer(p: &ClientProfile, r: &mut Resolver, findings: &mut Vec<Finding>) -> ConsumerPlan {
+    let path = "kafka.consumer.session_timeout";
+    let session = r.settle(
+        path,
+        u64::from(p.session_timeout),
+        Derivation::new(
+            format!("{} ms: the client's default", p.session_timeout),
+            p.source,
+        )
+        .input("client", p.client)
+        .step(format!(
+            "within the broker's {BROKER_MIN_SESSION_MS}..{BROKER_MAX_SESSION_MS} ms"
+        )),
+    );
+    if !(BROKER_MIN_SESSION_MS..=BROKER_MAX_SESSION_MS).contains(&session) {
+        findings.push(
+            Finding::error(
+                "kafka.session_outside_broker",
+                format!("sessionTimeout {session} ms is outside the broker's group.min.session.timeout.ms ({BROKER_MIN_SESSION_MS}) to group.max.session.timeout.ms ({BROKER_MAX_SESSION_MS}) (Kafka's defaults): the broker refuses the consumer when it joins its group (INVALID_SESSION_TIMEOUT)"),
+                source::KAFKA_GROUP_SESSION,
+            )
+            .pin(path),
+        );
     }
-    let session_timeout =
-        pinned_session.map_or(p.session_timeout, |v| u32::try_from(v).unwrap_or(u32::MAX));
-    let mut ds = Derivation::new(
-        format!("{} ms: the client's default", p.session_timeout),
-        p.source,
-    )
-    .input("client", p.client)
-    .step(format!(
-        "within the broker's {BROKER_MIN_SESSION_MS}..{BROKER_MAX_SESSION_MS} ms"
-    ));
-    if let Some(v) = pinned_session {
-        ds = ds.step(format!(
-            "pinned to {v} by set=kafka.consumer.session_timeout:{v} (computed: {})",
-            p.session_timeout
-        ));
-    }
-    why.push(("kafka.consumer.session_timeout".into(), ds));
+    let session_timeout = u32::try_from(session).unwrap_or(u32::MAX);
     let third = session_timeout / 3;
-    let mut d = Derivation::new(
-        format!("min({}, floor(sessionTimeout / 3))", p.heartbeat_interval),
-        source::KAFKAJS_CONSUMING,
-    )
-    .input("sessionTimeout", session_timeout);
-    let heartbeat_interval = match pinned(pins, "kafka.consumer.heartbeat_interval") {
-        Some(v) if v > u64::from(third) => {
-            findings.push(
-                Finding::warning(
-                    "kafka.heartbeat_too_long",
-                    format!("heartbeatInterval {v} is above sessionTimeout / 3 = {third}: a missed heartbeat or two would evict the consumer; poolcalc uses {third}"),
-                    source::KAFKAJS_CONSUMING,
-                )
-                .pin("kafka.consumer.heartbeat_interval"),
-            );
-            d = d.step(format!("pin {v} lowered to {third}"));
-            third
-        }
-        Some(v) => {
-            d = d.step(format!("pinned to {v}"));
-            v as u32
-        }
-        None => p.heartbeat_interval.min(third),
+    let path = "kafka.consumer.heartbeat_interval";
+    let heartbeat = r.settle_u32(
+        path,
+        p.heartbeat_interval.min(third),
+        Derivation::new(
+            format!("min({}, floor(sessionTimeout / 3))", p.heartbeat_interval),
+            source::KAFKAJS_CONSUMING,
+        )
+        .input("sessionTimeout", session_timeout),
+    );
+    // KafkaJS throws when heartbeat ≥ session and recommends about a third (src/consumer/index.js
+    // L83-87): a pin above a third is lowered to it.
+    let heartbeat_interval = if heartbeat > third {
+        findings.push(
+            Finding::warning(
+                "kafka.heartbeat_too_long",
+                format!("heartbeatInterval {heartbeat} is above sessionTimeout / 3 = {third}: a missed heartbeat or two would evict the consumer; poolcalc uses {third}"),
+                source::KAFKAJS_CONSUMING,
+            )
+            .pin(path),
+        );
+        r.clamp(
+            path,
+            format!("lowered to {third}: at most a third of the session"),
+        );
+        third
+    } else {
+        heartbeat
     };
-    why.push(("kafka.consumer.heartbeat_interval".into(), d));
-    why.push((
-        "kafka.consumer.rebalance_timeout".into(),
+    r.derived(
+        "kafka.consumer.rebalance_timeout",
         match p.rebalance_timeout {
-            Some(v) => Derivation::new(format!("{v} ms: KafkaJS's default"), source::KAFKAJS_CONSUMING),
+            Some(v) => Derivation::new(format!("{v} ms: KafkaJS' default"), source::KAFKAJS_CONSUMING),
             None => Derivation::new(
                 "left unset: the Confluent client maps rebalanceTimeout to librdkafka's max.poll.interval.ms, the time allowed between two polls (300000 ms by default), which a KafkaJS-sized 60 s would shorten",
                 source::LIBRDKAFKA_CONFIG,
             ),
         },
-    ));
+    );
+    for (path, value, what) in [
+        (
+            "kafka.consumer.max_wait_time_in_ms",
+            p.max_wait_time_in_ms,
+            "KafkaJS' default maxWaitTimeInMs",
+        ),
+        (
+            "kafka.consumer.max_bytes_per_partition",
+            p.max_bytes_per_partition,
+            "KafkaJS' default maxBytesPerPartition",
+        ),
+    ] {
+        r.derived(
+            path,
+            match value {
+                Some(v) => Derivation::new(format!("{v}: {what}"), source::KAFKAJS_CONSUMING),
+                None => Derivation::new("left to librdkafka's own default (fetch.wait.max.ms, max.partition.fetch.bytes)", source::LIBRDKAFKA_CONFIG),
+            },
+        );
+    }
     ConsumerPlan {
         session_timeout,
         heartbeat_interval: heartbeat_interval.max(1),
@@ -281,72 +300,154 @@ fn consumer(
 fn producer(
     inputs: &Inputs,
     p: &ClientProfile,
-    pins: &[Pin],
-    why: &mut Vec<(String, Derivation)>,
+    r: &mut Resolver,
     findings: &mut Vec<Finding>,
 ) -> ProducerPlan {
     let k = &inputs.kafka;
     let confluent = k.client == KafkaClient::Confluent;
-    let idempotent = pinned(pins, "kafka.producer.idempotent").map_or(k.eos, |v| v == 1);
-    let mut in_flight = pinned(pins, "kafka.producer.max_in_flight_requests")
+    let idempotent = r.settle_bool(
+        "kafka.producer.idempotent",
+        k.eos,
+        Derivation::new(
+            "kafka_eos: an exactly-once (idempotent) producer when asked for",
+            source::KAFKAJS_TRANSACTIONS,
+        )
+        .input("kafka_eos", k.eos),
+    );
+
+    let path = "kafka.producer.max_in_flight_requests";
+    let mut in_flight = r
+        .settle_opt(
+            path,
+            idempotent.then_some(u64::from(p.eos_max_in_flight)),
+            Derivation::new(
+                format!(
+                    "{} when idempotent ({}), else the client's default (unset)",
+                    p.eos_max_in_flight,
+                    if confluent {
+                        "librdkafka keeps the order with up to 5"
+                    } else {
+                        "KafkaJS documents exactly-once for one request in flight"
+                    }
+                ),
+                p.source,
+            )
+            .input("idempotent", idempotent),
+        )
         .map(|v| u32::try_from(v).unwrap_or(u32::MAX));
-    let mut retries = pinned(pins, "kafka.producer.retries");
-    if idempotent {
-        if let Some(n) = in_flight.filter(|&n| n > p.eos_max_in_flight) {
-            if n > p.eos_max_in_flight_limit && confluent {
-                findings.push(
-                    Finding::error(
-                        "kafka.eos_in_flight",
-                        format!("idempotent: true with maxInFlightRequests: {n}: librdkafka refuses it (\"max.in.flight must be set <= 5 when enable.idempotence is true\"); poolcalc writes {}", p.eos_max_in_flight_limit),
-                        source::LIBRDKAFKA_CONFIG,
-                    )
-                    .pin("kafka.producer.max_in_flight_requests"),
-                );
-                in_flight = Some(p.eos_max_in_flight_limit);
-            } else if !confluent {
-                findings.push(
-                    Finding::warning(
-                        "kafka.eos_in_flight",
-                        format!("idempotent: true with maxInFlightRequests: {n}: KafkaJS does not reject it, but its exactly-once guarantee is documented for 1 request in flight"),
-                        source::KAFKAJS_TRANSACTIONS,
-                    )
-                    .pin("kafka.producer.max_in_flight_requests"),
-                );
-            }
-        }
-        if let Some(n) = retries.filter(|&n| n < p.eos_retries) {
-            let (severity, what) = match (n, confluent) {
-                (0, false) => (Severity::Error, "KafkaJS throws".to_string()),
-                (0, true) => (Severity::Error, "librdkafka refuses 0 retries with enable.idempotence".to_string()),
-                (_, false) => (Severity::Warning, "KafkaJS logs \"Limiting retries for the idempotent producer may invalidate EoS guarantees\"".to_string()),
-                (_, true) => (Severity::Warning, "librdkafka gives up on a message after them, which exactly-once does not allow".to_string()),
-            };
+    if let Some(n) = in_flight.filter(|&n| idempotent && n > p.eos_max_in_flight) {
+        if confluent && n > p.eos_max_in_flight_limit {
             findings.push(
-                Finding::new(severity, "kafka.eos_retries", format!("idempotent: true with retry.retries: {n}: {what}; exactly-once needs unbounded retries ({})", p.eos_retries), p.source)
-                    .pin("kafka.producer.retries"),
+                Finding::error(
+                    "kafka.eos_in_flight",
+                    format!("idempotent: true with maxInFlightRequests: {n}: librdkafka refuses it (\"max.in.flight must be set <= 5 when enable.idempotence is true\"); poolcalc writes {}", p.eos_max_in_flight_limit),
+                    source::LIBRDKAFKA_CONFIG,
+                )
+                .pin(path),
+            );
+            r.clamp(
+                path,
+                format!(
+                    "lowered to {}: librdkafka's most with idempotence",
+                    p.eos_max_in_flight_limit
+                ),
+            );
+            in_flight = Some(p.eos_max_in_flight_limit);
+        } else if !confluent {
+            findings.push(
+                Finding::warning(
+                    "kafka.eos_in_flight",
+                    format!("idempotent: true with maxInFlightRequests: {n}: KafkaJS does not reject it, but its exactly-once guarantee is documented for 1 request in flight"),
+                    source::KAFKAJS_TRANSACTIONS,
+                )
+                .pin(path),
             );
         }
     }
-    if let Some(n) = retries.filter(|&n| n > p.max_retries) {
+
+    let path = "kafka.producer.retries";
+    let default_retries = if idempotent { p.eos_retries } else { p.retries };
+    let mut retries = r.settle(
+        path,
+        default_retries,
+        Derivation::new(
+            if confluent {
+                "2147483647 (librdkafka's int32 maximum, its own default with idempotence) when idempotent, else the client's 5"
+            } else {
+                "Number.MAX_SAFE_INTEGER when idempotent (unbounded), else KafkaJS' 5"
+            },
+            if confluent {
+                source::LIBRDKAFKA_CONFIG
+            } else {
+                source::KAFKAJS_TRANSACTIONS
+            },
+        )
+        .input("client", k.client)
+        .input("idempotent", idempotent)
+        .step(if confluent {
+            "stated explicitly: the KafkaJS-compatible layer sets retries to 5 when the block has none, which would override librdkafka's unbounded default"
+        } else {
+            "stated explicitly: KafkaJS merges an empty retry object, so an idempotent producer would otherwise retry only 5 times"
+        }),
+    );
+    if idempotent && retries < p.eos_retries {
+        let (severity, what) = match (retries, confluent) {
+            (0, false) => (Severity::Error, "KafkaJS throws".to_string()),
+            (0, true) => (Severity::Error, "librdkafka refuses 0 retries with enable.idempotence".to_string()),
+            (_, false) => (Severity::Warning, "KafkaJS logs \"Limiting retries for the idempotent producer may invalidate EoS guarantees\"".to_string()),
+            (_, true) => (Severity::Warning, "librdkafka gives up on a message after them, which exactly-once does not allow".to_string()),
+        };
+        findings.push(
+            Finding::new(severity, "kafka.eos_retries", format!("idempotent: true with retry.retries: {retries}: {what}; exactly-once needs unbounded retries ({})", p.eos_retries), p.source)
+                .pin(path),
+        );
+    }
+    if retries > p.max_retries {
         findings.push(
             Finding::error(
                 "kafka.retries_out_of_range",
-                format!("retry.retries {n} is beyond what {} accepts (at most {}, an int32 in librdkafka): poolcalc writes {}", k.client, p.max_retries, p.max_retries),
+                format!("retry.retries {retries} is beyond what {} accepts (at most {}, an int32 in librdkafka): poolcalc writes {}", k.client, p.max_retries, p.max_retries),
                 source::LIBRDKAFKA_CONFIG,
             )
-            .pin("kafka.producer.retries"),
+            .pin(path),
         );
-        retries = Some(p.max_retries);
+        r.clamp(
+            path,
+            format!(
+                "lowered to {}: the most {} accepts",
+                p.max_retries, k.client
+            ),
+        );
+        retries = p.max_retries;
     }
-    let pinned_codec = pinned(pins, "kafka.producer.compression");
-    if pinned_codec.is_some() && k.client == KafkaClient::KafkaJs {
+
+    // The codec is an input; a pin places a KafkaJS CompressionTypes code on the producer config
+    // (the runbook's `compression: 1`), which KafkaJS ignores.
+    let path = "kafka.producer.compression";
+    let on_producer = r.settle_opt(
+        path,
+        None,
+        Derivation::new(
+            format!(
+                "kafka_compression ({}): on send() for KafkaJS, in the producer config for the Confluent client",
+                k.compression
+            ),
+            if confluent {
+                source::CONFLUENT_KAFKA_JS
+            } else {
+                source::KAFKAJS_PRODUCING
+            },
+        )
+        .input("kafka_compression", k.compression),
+    );
+    if on_producer.is_some() && !confluent {
         findings.push(
             Finding::warning(
                 "kafka.compression_on_producer",
                 "compression in kafka.producer({...}) is silently ignored by KafkaJS (it is not a producer option); poolcalc puts it on send({ compression }) instead",
                 source::KAFKAJS_PRODUCING,
             )
-            .pin("kafka.producer.compression"),
+            .pin(path),
         );
     }
     if !p.builtin_codecs.contains(&k.compression) {
@@ -359,53 +460,10 @@ fn producer(
             .field("kafka_compression"),
         );
     }
-    let default_retries = if idempotent { p.eos_retries } else { p.retries };
-    let mut dr = Derivation::new(
-        if confluent {
-            "2147483647 (librdkafka's int32 maximum, its own default with idempotence) when idempotent, else the client's 5"
-        } else {
-            "Number.MAX_SAFE_INTEGER when idempotent (unbounded), else KafkaJS' 5"
-        },
-        if confluent {
-            source::LIBRDKAFKA_CONFIG
-        } else {
-            source::KAFKAJS_TRANSACTIONS
-        },
-    )
-    .input("client", k.client)
-    .input("idempotent", idempotent)
-    .step(if confluent {
-        "stated explicitly: the KafkaJS-compatible layer sets retries to 5 when the block has none, which would override librdkafka's unbounded default"
-    } else {
-        "stated explicitly: KafkaJS merges an empty retry object, so an idempotent producer would otherwise retry only 5 times"
-    });
-    if let Some(v) = retries {
-        dr = dr.step(format!(
-            "pinned to {v} by set=kafka.producer.retries (computed: {default_retries})"
-        ));
-    }
-    why.push(("kafka.producer.retries".into(), dr));
-    why.push((
-        "kafka.producer.max_in_flight_requests".into(),
-        Derivation::new(
-            format!(
-                "{} when idempotent ({}), else the client's default",
-                p.eos_max_in_flight,
-                if confluent {
-                    "librdkafka keeps the order with up to 5"
-                } else {
-                    "KafkaJS documents exactly-once for one request in flight"
-                }
-            ),
-            p.source,
-        )
-        .input("idempotent", idempotent),
-    ));
-    let eos_default = idempotent && in_flight.is_none();
     ProducerPlan {
         idempotent,
-        max_in_flight_requests: in_flight.or(eos_default.then_some(p.eos_max_in_flight)),
-        retries: retries.unwrap_or(default_retries),
+        max_in_flight_requests: in_flight,
+        retries,
         acks: -1,
         compression: k.compression,
         compression_in_producer_config: confluent,

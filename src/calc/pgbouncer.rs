@@ -5,9 +5,9 @@ use serde::Serialize;
 
 use super::budget::Budget;
 use super::explain::{source, Derivation, Finding};
-use super::inputs::{Inputs, PgbVersion, Pin, PoolMode};
-use super::pins::pinned_u32;
+use super::inputs::{Inputs, PgbVersion, PoolMode};
 use super::services::ServicePlan;
+use super::settings::Resolver;
 use super::tls::loopback;
 
 /// Headroom PgBouncer's own fd estimate adds (src/main.c `check_limits`: max_client_conn + 10 + pools).
@@ -51,19 +51,140 @@ pub struct PgBouncerPlan {
     pub fd_need: u64,
 }
 
-/// Sizes the PgBouncer instances for `client_connections` app-side connections.
+/// What every PgBouncer setting is computed from.
+struct Sizing {
+    instances: u32,
+    clients: u64,
+    /// Each instance's share of the usable slots (at least 1).
+    cap: u32,
+    session: bool,
+}
+
+/// `default_pool_size`: transaction mode aims at the active target (2 × cores + spindles, HikariCP
+/// "About Pool Sizing") shared by the instances; session mode holds a server connection per client
+/// connection, so the server pool is the clients (already fitted to the usable slots).
+fn default_pool_size(z: &Sizing, budget: &Budget) -> (u32, Derivation) {
+    let per_target = budget.target_active.div_ceil(z.instances).max(1);
+    if z.session {
+        let per_instance =
+            u32::try_from(z.clients.div_ceil(u64::from(z.instances))).unwrap_or(u32::MAX);
+        let value = per_instance.min(z.cap).max(1);
+        let d = Derivation::new(
+            "session mode: ceil(client_connections / instances), at most floor(usable / instances)",
+            source::PGBOUNCER_FEATURES,
+        )
+        .input("client_connections", z.clients)
+        .input("usable", budget.usable)
+        .input("instances", z.instances)
+        .step("each client connection keeps its server connection until it disconnects, so the server pool matches the clients");
+        return (value, d);
+    }
+    let value = per_target.min(z.cap);
+    let mut d = Derivation::new(
+        "min(ceil(target_active / instances), floor(usable / instances))",
+        source::HIKARI_POOL_SIZING,
+    )
+    .input("target_active", budget.target_active)
+    .input("usable", budget.usable)
+    .input("instances", z.instances)
+    .step("one (database, user) pool per instance: every service connects as the same user to the same database");
+    if per_target > z.cap {
+        d = d.step(format!(
+            "clamped from {per_target} to {}: the usable slots shared by {} instances",
+            z.cap, z.instances
+        ));
+    }
+    (value, d)
+}
+
+/// `reserve_pool_size`: a burst pool of a fifth of the default pool, within the instance's room.
+fn reserve_pool_size(z: &Sizing, default_pool_size: u32) -> (u32, Derivation) {
+    let room = z.cap.saturating_sub(default_pool_size);
+    let value = if z.session {
+        0
+    } else {
+        default_pool_size.div_ceil(5).min(room)
+    };
+    let d = Derivation::new(
+        "min(ceil(default_pool_size / 5), per-instance room left); 0 in session mode",
+        source::PGBOUNCER_CONFIG,
+    )
+    .input("default_pool_size", default_pool_size)
+    .input("room", room)
+    .heuristic("a 20 % burst pool, the runbook's own 25 + 5, used only after reserve_pool_timeout; session mode has no use for one (each client already holds its connection)");
+    (value, d)
+}
+
+/// `max_db_connections`: a hard cap per instance, so that pools added later cannot overrun the server.
+fn max_db_connections(z: &Sizing, default_pool_size: u32, reserve: u32) -> (u32, Derivation) {
+    let value = default_pool_size.saturating_add(reserve).min(z.cap);
+    let d = Derivation::new(
+        "min(default_pool_size + reserve_pool_size, floor(usable / instances))",
+        source::PGBOUNCER_CONFIG,
+    )
+    .input("default_pool_size", default_pool_size)
+    .input("reserve_pool_size", reserve)
+    .step("a hard cap per instance, so that pools added later (another user or database) cannot overrun the server; 0 would mean no cap");
+    (value, d)
+}
+
+/// `max_client_conn` per instance: the fleet's client connections (surge included) spread over the
+/// instances, plus 20 % when there are several (a load balancer never spreads evenly), plus a
+/// stated margin for reconnect bursts and the admin console. Returns the peak too.
+fn max_client_conn(z: &Sizing) -> (u32, u32, Derivation) {
+    let even = z.clients.div_ceil(u64::from(z.instances));
+    let peak = if z.instances > 1 {
+        (even * 6).div_ceil(5)
+    } else {
+        even
+    };
+    let value = peak + (peak * CLIENT_BURST_PERCENT).div_ceil(100) + ADMIN_CLIENTS;
+    let peak = u32::try_from(peak).unwrap_or(u32::MAX);
+    let d = Derivation::new(
+        "peak + 25 % + 5, where peak = ceil(client_connections / instances) (+20 % when instances > 1)",
+        source::PGBOUNCER_CONFIG,
+    )
+    .input("client_connections", z.clients)
+    .input("instances", z.instances)
+    .step(format!("peak per instance: {peak}"))
+    .heuristic("20 % for uneven spreading over several instances; 25 % above the peak for reconnect bursts, which also keeps the peak at the client alert's 80 %; 5 for the admin console, the stats user and the exporter");
+    (u32::try_from(value).unwrap_or(u32::MAX), peak, d)
+}
+
+/// `max_prepared_statements`: PgBouncer's own default from 1.24 (200) where the version knows the
+/// key (1.21+; 1.18 refuses to start on it) and the mode needs it (not session mode).
+fn max_prepared_statements(inputs: &Inputs) -> (Option<u32>, Derivation) {
+    let p = &inputs.pooler;
+    let value = (p.version.has_prepared_statements() && p.mode != PoolMode::Session).then_some(200);
+    let d = Derivation::new(
+        "200 (PgBouncer's own default from 1.24) where the version knows the key and the mode needs it",
+        if p.version.has_prepared_statements() {
+            source::PGBOUNCER_PREPARED
+        } else {
+            source::PGBOUNCER_NEWS
+        },
+    )
+        .input("pgb_version", p.version)
+        .input("pool_mode", p.mode)
+        .step(match value {
+            Some(v) => format!("{v}: protocol-level prepared statements work in {} mode", p.mode),
+            None if !p.version.has_prepared_statements() => format!("left out: PgBouncer {} does not know the key (1.21+) and would refuse to start", p.version),
+            None => "left out: session mode keeps a server connection per client".to_string(),
+        });
+    (value, d)
+}
+
+/// Sizes the PgBouncer instances for the fleet's app-side (client) connections.
 pub fn size_pgbouncer(
     inputs: &Inputs,
-    pins: &[Pin],
     budget: &Budget,
     services: &[ServicePlan],
-    why: &mut Vec<(String, Derivation)>,
+    r: &mut Resolver,
     findings: &mut Vec<Finding>,
 ) -> PgBouncerPlan {
     let p = &inputs.pooler;
     let instances = p.instances.max(1);
     let client_connections: u64 = services.iter().map(|s| s.total).sum();
-    let session = p.mode == PoolMode::Session;
     if instances > 1 && loopback(&p.host) {
         findings.push(
             Finding::warning(
@@ -89,89 +210,36 @@ pub fn size_pgbouncer(
             .field("pgb_instances"),
         );
     }
-    let cap = per_instance.max(1);
-    let per_target = budget.target_active.div_ceil(instances).max(1);
-
-    // Session mode holds a server connection per client connection: the server side is the
-    // clients (already fitted to the usable slots). Transaction mode aims at the active target.
-    let clients_per_instance =
-        u32::try_from(client_connections.div_ceil(u64::from(instances))).unwrap_or(u32::MAX);
-    let computed_dps = if session {
-        clients_per_instance.min(cap).max(1)
-    } else {
-        per_target.min(cap)
+    let z = Sizing {
+        instances,
+        clients: client_connections,
+        cap: per_instance.max(1),
+        session: p.mode == PoolMode::Session,
     };
-    let pin_dps = pinned_u32(pins, "pgbouncer.default_pool_size");
-    let default_pool_size = pin_dps.unwrap_or(computed_dps);
-    let mut why_dps = if session {
-        Derivation::new(
-            "session mode: ceil(client_connections / instances), at most floor(usable / instances)",
-            source::PGBOUNCER_FEATURES,
-        )
-        .input("client_connections", client_connections)
-        .input("usable", budget.usable)
-        .input("instances", instances)
-        .step("each client connection keeps its server connection until it disconnects, so the server pool matches the clients")
-    } else {
-        Derivation::new("min(ceil(target_active / instances), floor(usable / instances))", source::HIKARI_POOL_SIZING)
-            .input("target_active", budget.target_active)
-            .input("usable", budget.usable)
-            .input("instances", instances)
-            .step("one (database, user) pool per instance: every service connects as the same user to the same database")
-    };
-    if let Some(v) = pin_dps {
-        why_dps = why_dps.step(format!(
-            "pinned to {v} by set=pgbouncer.default_pool_size:{v} (computed: {computed_dps})"
-        ));
-    } else if !session && per_target > cap {
-        why_dps = why_dps.step(format!(
-            "clamped from {per_target} to {cap}: the usable slots shared by {instances} instances"
-        ));
-    }
-    why.push(("pgbouncer.default_pool_size".into(), why_dps));
 
-    let pin_rps = pinned_u32(pins, "pgbouncer.reserve_pool_size");
-    let room = cap.saturating_sub(default_pool_size);
-    let computed_rps = if session {
-        0
-    } else {
-        default_pool_size.div_ceil(5).min(room)
-    };
-    let reserve_pool_size = pin_rps.unwrap_or(computed_rps);
-    let mut why_rps = Derivation::new(
-        "min(ceil(default_pool_size / 5), per-instance room left); 0 in session mode",
-        source::PGBOUNCER_CONFIG,
-    )
-    .input("default_pool_size", default_pool_size)
-    .input("room", room)
-    .step("heuristic: a 20 % burst pool, as in the runbook's 25 + 5, used only after reserve_pool_timeout");
-    if let Some(v) = pin_rps {
-        why_rps = why_rps.step(format!(
-            "pinned to {v} by set=pgbouncer.reserve_pool_size:{v} (computed: {computed_rps})"
-        ));
-    }
-    why.push(("pgbouncer.reserve_pool_size".into(), why_rps));
+    let (v, d) = default_pool_size(&z, budget);
+    let default_pool_size = r.settle_u32("pgbouncer.default_pool_size", v, d);
+    let (v, d) = reserve_pool_size(&z, default_pool_size);
+    let reserve_pool_size = r.settle_u32("pgbouncer.reserve_pool_size", v, d);
+    let (v, d) = max_db_connections(&z, default_pool_size, reserve_pool_size);
+    let max_db_connections = r.settle_u32("pgbouncer.max_db_connections", v, d);
 
-    let pin_mdc = pinned_u32(pins, "pgbouncer.max_db_connections");
-    let computed_mdc = (default_pool_size.saturating_add(reserve_pool_size)).min(cap);
-    let max_db_connections = pin_mdc.unwrap_or(computed_mdc);
-    let mut why_mdc = Derivation::new("min(default_pool_size + reserve_pool_size, floor(usable / instances))", source::PGBOUNCER_CONFIG)
-        .input("default_pool_size", default_pool_size)
-        .input("reserve_pool_size", reserve_pool_size)
-        .step("a hard cap per instance, so that pools added later (another user or database) cannot overrun the server");
-    if let Some(v) = pin_mdc {
-        why_mdc = why_mdc.step(format!(
-            "pinned to {v} by set=pgbouncer.max_db_connections:{v} (computed: {computed_mdc}){}",
-            if v == 0 { "; 0 means no cap" } else { "" }
-        ));
-    }
-    why.push(("pgbouncer.max_db_connections".into(), why_mdc));
     let pools = default_pool_size.saturating_add(reserve_pool_size);
     let server_connections_per_instance = if max_db_connections == 0 {
         pools
     } else {
         pools.min(max_db_connections)
     };
+    r.derived(
+        "pgbouncer.server_connections_per_instance",
+        Derivation::new(
+            "min(default_pool_size + reserve_pool_size, max_db_connections (0: no cap))",
+            source::PGBOUNCER_CONFIG,
+        )
+        .input("default_pool_size", default_pool_size)
+        .input("reserve_pool_size", reserve_pool_size)
+        .input("max_db_connections", max_db_connections),
+    );
     if u64::from(server_connections_per_instance) * u64::from(instances) > u64::from(budget.usable)
     {
         let fix = if per_instance == 0 {
@@ -189,22 +257,42 @@ pub fn size_pgbouncer(
         )
         .field("pgb_instances");
         if let Some(path) = [
-            ("pgbouncer.max_db_connections", pin_mdc),
-            ("pgbouncer.default_pool_size", pin_dps),
-            ("pgbouncer.reserve_pool_size", pin_rps),
+            "pgbouncer.max_db_connections",
+            "pgbouncer.default_pool_size",
+            "pgbouncer.reserve_pool_size",
         ]
-        .iter()
-        .find_map(|(path, v)| v.map(|_| *path))
+        .into_iter()
+        .find(|path| r.pinned(path).is_some())
         {
             f = f.pin(path);
         }
         findings.push(f);
     }
 
-    let max_client_conn = size_max_client_conn(pins, client_connections, instances, why, findings);
+    let (v, peak, d) = max_client_conn(&z);
+    let max_client_conn = r.settle_u32("pgbouncer.max_client_conn", v, d);
+    if max_client_conn < peak {
+        findings.push(
+            Finding::error(
+                "pgbouncer.clients_refused",
+                format!("max_client_conn {max_client_conn} is below the {peak} client connections the fleet opens per instance at peak; PgBouncer will refuse the rest"),
+                source::PGBOUNCER_CONFIG,
+            )
+            .pin("pgbouncer.max_client_conn"),
+        );
+    }
+    r.derived(
+        "pgbouncer.client_connections",
+        Derivation::new(
+            "Σ connection_limit × peak_replicas",
+            source::PGBOUNCER_CONFIG,
+        )
+        .input("services", services.len())
+        .step("the app pools are PgBouncer's clients"),
+    );
     let fd_need = u64::from(max_client_conn) + u64::from(pools) + FD_MARGIN;
-    why.push((
-        "pgbouncer.fd_need".into(),
+    r.derived(
+        "pgbouncer.fd_need",
         Derivation::new(
             "max_client_conn + (default_pool_size + reserve_pool_size) × pools + 10",
             source::PGBOUNCER_FDS,
@@ -212,7 +300,7 @@ pub fn size_pgbouncer(
         .input("max_client_conn", max_client_conn)
         .input("pools", 1)
         .step("PgBouncer only logs its estimate; it does not refuse to start"),
-    ));
+    );
     if fd_need > FD_SOFT_LIMIT {
         findings.push(Finding::warning(
             "pgbouncer.nofile",
@@ -224,19 +312,16 @@ pub fn size_pgbouncer(
         ));
     }
 
-    let query_wait_timeout = query_wait_timeout(services, why);
-    let max_prepared_statements = prepared_statements(inputs, pins, findings);
-    why.push((
-        "pgbouncer.max_prepared_statements".into(),
-        Derivation::new("200 (PgBouncer's own default from 1.24) where the version knows the key and the mode needs it", source::PGBOUNCER_PREPARED)
-            .input("pgb_version", p.version)
-            .input("pool_mode", p.mode)
-            .step(match max_prepared_statements {
-                Some(v) => format!("set to {v}: protocol-level prepared statements work in {} mode", p.mode),
-                None if !p.version.has_prepared_statements() => format!("left out: PgBouncer {} does not know the key (1.21+) and would refuse to start", p.version),
-                None => "left out: session mode keeps a server connection per client".to_string(),
-            }),
-    ));
+    let query_wait_timeout = query_wait_timeout(services, r);
+    r.derived(
+        "pgbouncer.reserve_pool_timeout",
+        Derivation::new(
+            "3 s: the runbook's (PgBouncer's own default is 5)",
+            source::PGBOUNCER_CONFIG,
+        )
+        .heuristic("the runbook's value, kept: a burst waits 3 s for a regular server connection before the reserve pool opens one"),
+    );
+    let max_prepared_statements = prepared_statements(inputs, r, findings);
     mode_findings(
         inputs,
         client_connections,
@@ -244,7 +329,7 @@ pub fn size_pgbouncer(
         instances,
         findings,
     );
-    if pools > budget.target_active.saturating_mul(2) && instances == 1 {
+    if !z.session && pools > budget.target_active.saturating_mul(2) && instances == 1 {
         findings.push(Finding::info(
             "pgbouncer.above_target",
             format!(
@@ -273,61 +358,11 @@ pub fn size_pgbouncer(
     }
 }
 
-/// max_client_conn per instance: the fleet's client connections (surge included) spread over
-/// the instances, plus 20 % when there are several (a load balancer never spreads evenly), plus a
-/// stated margin for reconnect bursts and the admin console.
-fn size_max_client_conn(
-    pins: &[Pin],
-    clients: u64,
-    instances: u32,
-    why: &mut Vec<(String, Derivation)>,
-    findings: &mut Vec<Finding>,
-) -> u32 {
-    let even = clients.div_ceil(u64::from(instances));
-    let peak = if instances > 1 {
-        (even * 6).div_ceil(5)
-    } else {
-        even
-    };
-    let computed = peak + (peak * CLIENT_BURST_PERCENT).div_ceil(100) + ADMIN_CLIENTS;
-    let peak = u32::try_from(peak).unwrap_or(u32::MAX);
-    let computed = u32::try_from(computed).unwrap_or(u32::MAX);
-    let mut d = Derivation::new(
-        "peak + 25 % + 5, where peak = ceil(client_connections / instances) (+20 % when instances > 1)",
-        source::PGBOUNCER_CONFIG,
-    )
-    .input("client_connections", clients)
-    .input("instances", instances)
-    .step(format!("peak per instance: {peak}"))
-    .step("heuristic: 25 % above the peak for reconnect bursts, which also keeps the peak at the client alert's 80 %; 5 for the admin console, the stats user and the exporter");
-    let value = match pinned_u32(pins, "pgbouncer.max_client_conn") {
-        Some(v) => {
-            d = d.step(format!(
-                "pinned to {v} by set=pgbouncer.max_client_conn:{v} (computed: {computed})"
-            ));
-            if v < peak {
-                findings.push(
-                    Finding::error(
-                        "pgbouncer.clients_refused",
-                        format!("max_client_conn {v} is below the {peak} client connections the fleet opens per instance at peak; PgBouncer will refuse the rest"),
-                        source::PGBOUNCER_CONFIG,
-                    )
-                    .pin("pgbouncer.max_client_conn"),
-                );
-            }
-            v
-        }
-        None => computed,
-    };
-    why.push(("pgbouncer.max_client_conn".into(), d));
-    value
-}
-
 /// `query_wait_timeout`: how long a query may queue for a server connection. PgBouncer's 120 s
 /// outlasts every client wait, so a query queued behind a busy server pool would hang long after
 /// its client pool gave up (Prisma 6's `pool_timeout` only covers getting a client connection).
 /// The plan sets it to the longest client pool wait.
-fn query_wait_timeout(services: &[ServicePlan], why: &mut Vec<(String, Derivation)>) -> u32 {
+fn query_wait_timeout(services: &[ServicePlan], r: &mut Resolver) -> u32 {
     let waits: Vec<u32> = services
         .iter()
         .map(|s| s.pool_timeout)
@@ -349,14 +384,20 @@ fn query_wait_timeout(services: &[ServicePlan], why: &mut Vec<(String, Derivatio
             "no service has a pool wait (pool_timeout 0 waits forever): PgBouncer's 120 s kept",
         );
     }
-    why.push(("pgbouncer.query_wait_timeout".into(), d));
+    r.derived("pgbouncer.query_wait_timeout", d);
     value
 }
 
-/// `max_prepared_statements`: only PgBouncer 1.21+ knows it (1.18 refuses to start on it).
-fn prepared_statements(inputs: &Inputs, pins: &[Pin], findings: &mut Vec<Finding>) -> Option<u32> {
+/// `max_prepared_statements`, settled: a pin on a version without the key is left out with an error.
+fn prepared_statements(
+    inputs: &Inputs,
+    r: &mut Resolver,
+    findings: &mut Vec<Finding>,
+) -> Option<u32> {
     let v = inputs.pooler.version;
-    let pin = pinned_u32(pins, "pgbouncer.max_prepared_statements");
+    let (computed, d) = max_prepared_statements(inputs);
+    let path = "pgbouncer.max_prepared_statements";
+    let pin = r.pinned(path);
     if !v.has_prepared_statements() {
         if let Some(value) = pin {
             findings.push(
@@ -365,17 +406,30 @@ fn prepared_statements(inputs: &Inputs, pins: &[Pin], findings: &mut Vec<Finding
                     format!("max_prepared_statements (pinned to {value}) exists only from PgBouncer 1.21; PgBouncer {v} stops at start-up on an unknown parameter, so poolcalc leaves it out"),
                     source::PGBOUNCER_PREPARED,
                 )
-                .pin("pgbouncer.max_prepared_statements")
+                .pin(path)
                 .field("pgb_version"),
             );
         }
+        r.derived(
+            path,
+            d.step(match pin {
+                Some(value) => {
+                    format!("the pin ({value}) is not written: PgBouncer {v} does not know the key")
+                }
+                None => "not written".to_string(),
+            }),
+        );
         return None;
     }
-    if inputs.pooler.mode == PoolMode::Session && pin.is_none() {
-        return None;
+    match computed {
+        Some(c) => Some(r.settle_u32(path, c, d)),
+        // Session mode leaves it out unless it is pinned.
+        None if pin.is_some() => Some(r.settle_u32(path, 0, d)),
+        None => {
+            r.derived(path, d);
+            None
+        }
     }
-    // 200 is PgBouncer's own default from 1.24 (0 before, which disables the tracking).
-    Some(pin.unwrap_or(200))
 }
 
 /// What the pool mode means for Prisma's pools.

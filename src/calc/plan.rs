@@ -10,10 +10,12 @@ use super::inputs::{Inputs, PoolMode, Pooler, Preset, Provider};
 use super::kafka::{plan_kafka, KafkaPlan};
 use super::pgbouncer::{size_pgbouncer, PgBouncerPlan};
 use super::pins::effective_pins;
-use super::presets::{supabase_row, RUNBOOK_CORE_TABLE};
+use super::presets::{runbook_written, supabase_row, RUNBOOK_CORE_TABLE};
 use super::prisma::{plan_prisma, PrismaPlan};
 use super::redis::{plan_redis, RedisPlan};
+use super::review::review;
 use super::services::{size_services, ServicePlan};
+use super::settings::Resolver;
 use super::timeouts::{plan_timeouts, TimeoutPlan};
 use super::tls::{plan_tls, TlsPlan};
 
@@ -21,7 +23,9 @@ use super::tls::{plan_tls, TlsPlan};
 /// pasted file says which rules made it.
 /// - 2: every file works as generated on default inputs: TLS per hop, per-service `.env` files,
 ///   passwords composed at runtime, Supabase's two doors, RDS below its bound, session-mode sizing,
-///   the timeout ladder, alerts above the planned peak.
+///   the timeout ladder, alerts above the planned peak; Redis counted per node with BullMQ's own
+///   connections; Kafka values within each client's range; the runbook preset reviews the
+///   runbook's PgBouncer section and snippets.
 pub const RULES_VERSION: u32 = 2;
 
 /// Supavisor (Supabase's pooler): the pool size to set in the dashboard and its client limit.
@@ -81,21 +85,16 @@ pub fn plan(inputs: &Inputs) -> Plan {
     let mut why = Vec::new();
     let mut findings = Vec::new();
     let pins = effective_pins(inputs);
-    let mut budget = budget(inputs, &mut why, &mut findings);
-    let endpoints = plan_endpoints(inputs, &mut why, &mut findings);
-    let tls = plan_tls(inputs, &endpoints, &mut why, &mut findings);
+    let r = &mut Resolver::new(&pins, &mut why);
+    let mut budget = budget(inputs, r, &mut findings);
+    let endpoints = plan_endpoints(inputs, r, &mut findings);
+    let tls = plan_tls(inputs, &endpoints, r, &mut findings);
 
     // Every app connection is a server connection without a pooler, and with a pooler in
     // session mode: then the app pools must fit the usable slots themselves.
     let one_to_one =
         inputs.pooler.kind == Pooler::None || endpoints.pooled_mode == Some(PoolMode::Session);
-    let services = size_services(
-        inputs,
-        &pins,
-        one_to_one.then_some(&budget),
-        &mut why,
-        &mut findings,
-    );
+    let services = size_services(inputs, one_to_one.then_some(&budget), r, &mut findings);
     let client_connections: u64 = services.iter().map(|s| s.total).sum();
 
     let mut pgbouncer = None;
@@ -103,7 +102,7 @@ pub fn plan(inputs: &Inputs) -> Plan {
     budget.fleet_total = match inputs.pooler.kind {
         Pooler::None => u32::try_from(client_connections).unwrap_or(u32::MAX),
         Pooler::PgBouncer => {
-            let p = size_pgbouncer(inputs, &pins, &budget, &services, &mut why, &mut findings);
+            let p = size_pgbouncer(inputs, &budget, &services, r, &mut findings);
             let total = p
                 .server_connections_per_instance
                 .saturating_mul(p.instances);
@@ -112,16 +111,16 @@ pub fn plan(inputs: &Inputs) -> Plan {
         }
         Pooler::Supavisor => {
             let mode = endpoints.pooled_mode.unwrap_or(PoolMode::Transaction);
-            let s = plan_supavisor(inputs, mode, &budget, client_connections, &mut findings);
+            let s = plan_supavisor(inputs, mode, &budget, client_connections, r, &mut findings);
             let total = s.pool_size;
             supavisor = Some(s);
             total
         }
     };
-    why.push((
-        "budget.fleet_total".into(),
+    r.derived(
+        "budget.fleet_total",
         fleet_total_why(inputs, &budget, client_connections),
-    ));
+    );
     if inputs.pooler.kind == Pooler::None
         && budget.fleet_total > budget.target_active.saturating_mul(2)
     {
@@ -134,30 +133,16 @@ pub fn plan(inputs: &Inputs) -> Plan {
             source::HIKARI_POOL_SIZING,
         ).field("pooler"));
     }
-    let prisma = plan_prisma(
-        inputs,
-        &pins,
-        &endpoints,
-        pgbouncer.as_mut(),
-        &mut why,
-        &mut findings,
-    );
-    let redis = plan_redis(inputs, &pins, &services, &mut why, &mut findings);
-    let kafka = plan_kafka(inputs, &pins, &mut why, &mut findings);
-    let timeouts = plan_timeouts(
-        inputs,
-        &services,
-        pgbouncer.as_ref(),
-        &mut why,
-        &mut findings,
-    );
+    let prisma = plan_prisma(inputs, &endpoints, pgbouncer.as_mut(), r, &mut findings);
+    let redis = plan_redis(inputs, &services, r, &mut findings);
+    let kafka = plan_kafka(inputs, r, &mut findings);
+    let timeouts = plan_timeouts(inputs, &services, pgbouncer.as_ref(), r, &mut findings);
     let alerts = plan_alerts(
         &budget,
         pgbouncer.as_ref(),
         redis.as_ref(),
         kafka.is_some(),
-        &pins,
-        &mut why,
+        r,
         &mut findings,
     );
     runbook_findings(inputs, &budget, &mut findings);
@@ -215,6 +200,7 @@ fn plan_supavisor(
     mode: PoolMode,
     budget: &Budget,
     clients: u64,
+    r: &mut Resolver,
     findings: &mut Vec<Finding>,
 ) -> SupavisorPlan {
     let max_clients = (inputs.db.provider == Provider::Supabase)
@@ -246,6 +232,35 @@ fn plan_supavisor(
             .field("pgb_mode"),
         );
     }
+    r.derived(
+        "supavisor.pool_size",
+        Derivation::new(
+            "min(target_active, usable) in transaction mode; the clients in session mode",
+            source::SUPABASE_COMPUTE,
+        )
+        .input("mode", mode)
+        .input("target_active", budget.target_active)
+        .input("usable", budget.usable)
+        .input("client_connections", clients)
+        .step("set it in Supabase's dashboard; the session and transaction ports share it"),
+    );
+    r.derived(
+        "supavisor.client_connections",
+        Derivation::new(
+            "Σ connection_limit × peak_replicas",
+            source::SUPABASE_COMPUTE,
+        ),
+    );
+    if max_clients.is_some() {
+        r.derived(
+            "supavisor.max_clients",
+            Derivation::new(
+                "the tier's pooler max clients (Supabase compute table)",
+                source::SUPABASE_COMPUTE,
+            )
+            .input("supabase_tier", inputs.db.supabase_tier),
+        );
+    }
     SupavisorPlan {
         mode,
         pool_size,
@@ -254,7 +269,9 @@ fn plan_supavisor(
     }
 }
 
-/// The runbook's mistakes that show whatever the inputs, when its preset is loaded.
+/// The runbook's mistakes, when its preset is loaded: what its text states, reviewed by the same
+/// rules as any configuration (review.rs), and the two that are about its prose (the core table,
+/// the per-service limits). Its numbers are pins and inputs, judged by the plan's own rules.
 fn runbook_findings(inputs: &Inputs, budget: &Budget, findings: &mut Vec<Finding>) {
     if inputs.preset != Some(Preset::Runbook) {
         return;
@@ -272,13 +289,12 @@ fn runbook_findings(inputs: &Inputs, budget: &Budget, findings: &mut Vec<Finding
         ),
         source::HIKARI_POOL_SIZING,
     ));
-    if inputs.pooler.kind == Pooler::None {
-        findings.push(Finding::warning(
-            "runbook.per_service_limits",
-            "The runbook gives connection_limit per service (20/15/10/10) but never multiplies it by replicas and deploy surge: the database sees Σ connection_limit × peak replicas",
-            source::PRISMA_POOL,
-        ).field("pooler"));
-    }
+    findings.push(Finding::warning(
+        "runbook.per_service_limits",
+        "The runbook gives connection_limit per service (20/15/10/10) but never multiplies it by replicas and deploy surge: the database (or, behind PgBouncer, max_client_conn) sees Σ connection_limit × peak replicas",
+        source::PRISMA_POOL,
+    ).field("pooler"));
+    review(&runbook_written(), inputs, findings);
 }
 
 /// Serialises enums that have a text form (versions) as that text.

@@ -182,3 +182,38 @@ pub fn supabase_row(tier: SupabaseTier) -> SupabaseRow {
         pooler_max_clients,
     }
 }
+
+/// The runbook's snippets as written (shared/reference/pooling-guide.md), for its review: its
+/// PgBouncer section ("PgBouncer (Recommended for Production)", for "multiple services"), the
+/// PgBouncer DATABASE_URL, the alert rules, the pg_stat_statements query, the Prisma monitoring
+/// and leak-detection snippets, and its one ioredis factory.
+pub fn runbook_written() -> super::review::Written {
+    let kv = |k: &str, v: &str| (k.to_string(), v.to_string());
+    super::review::Written {
+        pgbouncer: vec![
+            kv("listen_addr", "127.0.0.1"),
+            kv("listen_port", "6432"),
+            kv("auth_type", "md5"),
+            kv("auth_file", "/etc/pgbouncer/userlist.txt"),
+            kv("pool_mode", "transaction"),
+            kv("max_client_conn", "1000"),
+            kv("default_pool_size", "25"),
+            kv("reserve_pool_size", "5"),
+            kv("reserve_pool_timeout", "3"),
+            kv("admin_users", "postgres"),
+            kv("stats_users", "postgres"),
+        ],
+        pgbouncer_serves_other_hosts: true,
+        // DATABASE_URL="postgresql://user:pass@localhost:6432/easymo"
+        pooled_url_has_pgbouncer_flag: Some(false),
+        alert_exprs: vec![
+            "db_connections_active / db_connections_max > 0.8".into(),
+            "db_connection_wait_time_seconds > 5".into(),
+        ],
+        sql: vec!["SELECT query, calls, total_time, mean_time, max_time FROM pg_stat_statements ORDER BY mean_time DESC LIMIT 10".into()],
+        prisma_metrics_call: true,
+        prisma_metrics_preview: false,
+        prisma_warning_listened_for: Some("Connection leak".into()),
+        shared_redis_factory_max_retries: Some(3),
+    }
+}

@@ -5,9 +5,9 @@ use serde::Serialize;
 
 use super::endpoints::Endpoints;
 use super::explain::{source, Derivation, Finding};
-use super::inputs::{Inputs, Pin, PoolMode, Pooler, Preset, Prisma};
+use super::inputs::{Inputs, PoolMode, Pooler, Prisma};
 use super::pgbouncer::PgBouncerPlan;
-use super::pins::pinned;
+use super::settings::Resolver;
 
 /// Prisma's connection settings that are the same for every service.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -15,7 +15,7 @@ pub struct PrismaPlan {
     #[serde(serialize_with = "super::plan::as_text")]
     pub version: Prisma,
     /// Prisma 6: add `pgbouncer=true` to the pooled URL.
-    pub pgbouncer_flag: bool,
+    pub pgbouncer: bool,
     /// A pooler is in the path: migrations need a direct URL (Prisma 6 `directUrl`, Prisma 7 the
     /// `url` of prisma.config.ts).
     pub direct_url: bool,
@@ -26,28 +26,31 @@ pub struct PrismaPlan {
 /// Decides the Prisma settings; may add `search_path` to PgBouncer's ignore_startup_parameters.
 pub fn plan_prisma(
     inputs: &Inputs,
-    pins: &[Pin],
     endpoints: &Endpoints,
     pgbouncer: Option<&mut PgBouncerPlan>,
-    why: &mut Vec<(String, Derivation)>,
+    r: &mut Resolver,
     findings: &mut Vec<Finding>,
 ) -> PrismaPlan {
     let pooler = inputs.pooler.kind;
     let v6 = inputs.prisma == Prisma::V6;
     let (needed, reason) = flag_needed(inputs, endpoints, pgbouncer.as_deref());
-    let pin = pinned(pins, "prisma.pgbouncer").map(|v| v == 1);
-    let pgbouncer_flag = v6 && pin.unwrap_or(needed);
-    let mut d = Derivation::new("pgbouncer=true when Prisma 6 goes through a transaction-mode pooler without prepared-statement support", source::PRISMA_PGBOUNCER)
+    let pin = r.pinned("prisma.pgbouncer").map(|v| v == 1);
+    let mut d = Derivation::new(
+        "pgbouncer=true when Prisma 6 goes through a transaction-mode pooler without prepared-statement support",
+        if pooler == Pooler::Supavisor {
+            source::SUPAVISOR_PREPARED
+        } else {
+            source::PRISMA_PGBOUNCER
+        },
+    )
         .input("prisma", inputs.prisma)
         .input("pooler", pooler)
         .step(reason.clone());
-    if let Some(p) = pin {
-        d = d.step(format!(
-            "pinned to {p} by set=prisma.pgbouncer:{}",
-            u8::from(p)
-        ));
+    if !v6 {
+        d = d.step("Prisma 7 (@prisma/adapter-pg) has no such flag: never written");
     }
-    why.push(("prisma.pgbouncer_flag".into(), d));
+    let settled = r.settle_bool("prisma.pgbouncer", needed && v6, d);
+    let pgbouncer_flag = v6 && settled;
     if v6 {
         flag_findings(inputs, pin, needed, &reason, pgbouncer.as_deref(), findings);
     } else if pin.is_some() {
@@ -83,19 +86,21 @@ pub fn plan_prisma(
             source::PRISMA_V7_UPGRADE,
         ));
     }
-    if !v6 {
-        why.push((
-            "prisma.idle_timeout_millis".into(),
-            Derivation::new(
-                "300000 ms: Prisma 6's max_idle_connection_lifetime (pg's own default is 10000)",
-                source::PRISMA_POOL,
-            )
-            .step("the Prisma docs suggest it to keep Prisma 6's behaviour on Prisma 7"),
-        ));
-    }
+    r.derived(
+        "prisma.idle_timeout_millis",
+        Derivation::new(
+            "300000 ms: Prisma 6's max_idle_connection_lifetime (pg's own default is 10000)",
+            source::PRISMA_POOL,
+        )
+        .step(if v6 {
+            "Prisma 6 closes idle connections after 300 s by itself (not written)"
+        } else {
+            "the Prisma docs suggest it to keep Prisma 6's behaviour on Prisma 7: written as pg's idleTimeoutMillis"
+        }),
+    );
     PrismaPlan {
         version: inputs.prisma,
-        pgbouncer_flag,
+        pgbouncer: pgbouncer_flag,
         direct_url: pooler != Pooler::None,
         idle_timeout_millis: 300_000,
     }
@@ -170,15 +175,5 @@ fn flag_findings(
             }
         }
         _ => {}
-    }
-    if needed && inputs.preset == Some(Preset::Runbook) {
-        findings.push(
-            Finding::warning(
-                "runbook.pgbouncer_flag_missing",
-                format!("The runbook's PgBouncer URL has no pgbouncer=true, but {reason}: Prisma fails with \"prepared statement \\\"s0\\\" already exists\". poolcalc adds it"),
-                source::PRISMA_PGBOUNCER,
-            )
-            .field("pgb_version"),
-        );
     }
 }

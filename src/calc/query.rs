@@ -92,7 +92,14 @@ pub fn parse(link: &str) -> Parsed {
         services: Vec::new(),
         pins: Vec::new(),
     };
-    for pair in query.split('&').filter(|s| !s.is_empty()) {
+    // A preset first, so that the link's own parameters override what it sets.
+    let pairs: Vec<&str> = query.split('&').filter(|s| !s.is_empty()).collect();
+    let is_preset = |p: &&str| p.split('=').next() == Some("preset");
+    let ordered = pairs
+        .iter()
+        .filter(|p| is_preset(p))
+        .chain(pairs.iter().filter(|p| !is_preset(p)));
+    for pair in ordered {
         let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
         let key = percent_decode(raw_key).unwrap_or_else(|_| raw_key.to_string());
         match percent_decode(raw_value) {
@@ -184,6 +191,11 @@ impl Parser {
             .ok_or("PATH:VALUE, e.g. wallet-service.connection_limit:20")?;
         let v = parse_num(v, 0, u64::MAX)
             .map_err(|_| "PATH:VALUE with VALUE a whole number".to_string())?;
+        // A path renamed since is read as its new name (README, share-link notes).
+        let path = super::settings::RENAMED
+            .iter()
+            .find(|(old, _)| *old == path)
+            .map_or(path, |(_, new)| *new);
         self.pins.push((
             Pin {
                 path: path.to_string(),
@@ -291,7 +303,10 @@ pub fn apply(i: &mut Inputs, key: &str, value: &str) -> Result<(), String> {
                 Ok(())
             }
             _ => Preset::from_str(value)
-                .map(|p| i.preset = Some(p))
+                .map(|p| {
+                    i.preset = Some(p);
+                    apply_preset(i, p);
+                })
                 .map_err(|_| Preset::allowed()),
         },
         "provider" => set_enum(&mut i.db.provider, value),
@@ -373,6 +388,19 @@ pub fn apply(i: &mut Inputs, key: &str, value: &str) -> Result<(), String> {
         "kafka_ssl" => set_flag(&mut i.kafka.ssl, value),
         "kafka_sasl" => set_enum(&mut i.kafka.sasl, value),
         _ => Err("unknown parameter".into()),
+    }
+}
+
+/// A preset's own inputs (its numbers are pins: pins.rs). The runbook reviews its production
+/// setup: PgBouncer, and KafkaJS with SASL PLAIN and `KAFKA_SSL=false`. A link's own parameters
+/// override them: `parse` applies `preset` first.
+fn apply_preset(i: &mut Inputs, preset: Preset) {
+    match preset {
+        Preset::Runbook => {
+            i.pooler.kind = Pooler::PgBouncer;
+            i.kafka.sasl = Sasl::Plain;
+            i.kafka.ssl = false;
+        }
     }
 }
 
@@ -542,11 +570,18 @@ pub fn write(inputs: &Inputs) -> String {
 
 /// Like [`write`], followed by the page-only parameters.
 pub fn write_with_view(inputs: &Inputs, view: &View) -> String {
-    let d = Inputs::default();
+    // What the link starts from: the defaults, with the preset's own inputs when one is set (the
+    // parser applies it first), so that a value the preset sets is written only if it differs.
+    let plain = Inputs::default();
+    let mut d = plain.clone();
+    if let Some(p) = inputs.preset {
+        apply_preset(&mut d, p);
+    }
     let mut out: Vec<(&str, String)> = vec![("v", "1".into())];
     for key in SCALAR_PARAMS {
         let value = param_value(inputs, key);
-        if value != param_value(&d, key) {
+        let base = if *key == "preset" { &plain } else { &d };
+        if value != param_value(base, key) {
             out.push((key, value));
         }
         if *key == "prisma" && inputs.services != d.services {

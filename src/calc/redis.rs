@@ -16,9 +16,9 @@
 use serde::Serialize;
 
 use super::explain::{source, Derivation, Finding};
-use super::inputs::{Inputs, Pin, RedisMode, RedisUse};
-use super::pins::pinned_u32;
+use super::inputs::{Inputs, RedisMode, RedisUse};
 use super::services::ServicePlan;
+use super::settings::Resolver;
 
 /// The ioredis options and the connection count.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -55,9 +55,8 @@ pub struct RedisPlan {
 /// Computes the Redis plan, or `None` when Redis is off.
 pub fn plan_redis(
     inputs: &Inputs,
-    pins: &[Pin],
     services: &[ServicePlan],
-    why: &mut Vec<(String, Derivation)>,
+    r_: &mut Resolver,
     findings: &mut Vec<Finding>,
 ) -> Option<RedisPlan> {
     let r = &inputs.redis;
@@ -97,8 +96,8 @@ pub fn plan_redis(
             .step(format!("each cluster client connects to each of the {masters} masters once (ioredis' scaleReads: master), so every master sees the per-replica count"))
             .step("a slot refresh opens one more short-lived connection per client");
     }
-    why.push(("redis.per_node_connections".into(), d.clone()));
-    why.push(("redis.total_connections".into(), d));
+    r_.derived("redis.per_node_connections", d.clone());
+    r_.derived("redis.total_connections", d);
 
     // Each server refuses clients past its own maxclients: the per-node count is what it sees.
     let limit = u64::from(r.maxclients);
@@ -144,30 +143,39 @@ pub fn plan_redis(
         );
     }
 
-    let pin = pinned_u32(pins, "redis.max_retries_per_request");
-    if let (Some(v), true) = (pin, queue) {
-        findings.push(
-            Finding::error(
-                "redis.queue_retries",
-                format!("maxRetriesPerRequest: {v} breaks queue workers: BullMQ requires maxRetriesPerRequest: null (\"Your redis options maxRetriesPerRequest must be null\"); poolcalc keeps {v} for the request-path client and gives workers their own connection with null"),
-                source::BULLMQ_CONNECTIONS,
-            )
-            .pin("redis.max_retries_per_request"),
-        );
+    // Fail fast on request paths (the runbook's 3; ioredis' default is 20). Queue workers never
+    // share this client: createQueueConnection gives them null, which BullMQ requires.
+    let max_retries_per_request = r_.settle_u32(
+        "redis.max_retries_per_request",
+        3,
+        Derivation::new(
+            "3 for the request-path client (the runbook's; ioredis' default is 20)",
+            source::IOREDIS_OPTIONS,
+        )
+        .step("queue workers get their own connection with null, which BullMQ requires")
+        .heuristic("the runbook's 3: a request fails after three reconnect attempts instead of waiting through ioredis' 20"),
+    );
+    r_.derived(
+        "redis.connections_per_replica",
+        Derivation::new(
+            "1 + pubsub + queue × (1 + 2 × queues)",
+            source::BULLMQ_CONNECTIONS,
+        )
+        .input("uses", format!("{:?}", r.uses))
+        .input("queues", queues),
+    );
+    for (path, text) in [
+        (
+            "redis.keep_alive_ms",
+            "30000 ms: ioredis 6's default TCP keep-alive delay (a number, not a boolean)",
+        ),
+        (
+            "redis.connect_timeout_ms",
+            "10000 ms: ioredis' default connectTimeout (the runbook's too)",
+        ),
+    ] {
+        r_.derived(path, Derivation::new(text, source::IOREDIS_OPTIONS));
     }
-    // Fail fast on request paths (the runbook's 3; ioredis' default is 20).
-    let max_retries_per_request = pin.unwrap_or(3);
-    let mut d = Derivation::new(
-        "3 for the request-path client (the runbook's; ioredis' default is 20)",
-        source::IOREDIS_OPTIONS,
-    )
-    .step("queue workers get their own connection with null, which BullMQ requires");
-    if let Some(v) = pin {
-        d = d.step(format!(
-            "pinned to {v} by set=redis.max_retries_per_request:{v} (computed: 3)"
-        ));
-    }
-    why.push(("redis.max_retries_per_request".into(), d));
 
     Some(RedisPlan {
         mode: r.mode,

@@ -4,9 +4,9 @@ use serde::Serialize;
 
 use super::budget::Budget;
 use super::explain::{source, Derivation, Finding};
-use super::inputs::{Inputs, Pin, Pooler, Surge, Workload};
-use super::pins::pinned_u32;
+use super::inputs::{Inputs, Pooler, Surge, Workload};
 use super::presets::{env_row, workload_weight};
+use super::settings::Resolver;
 
 /// One service's pool, per replica, and what it adds up to across the fleet.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -46,7 +46,8 @@ fn starting_limit(inputs: &Inputs, workload: Workload) -> (u32, Derivation) {
     .input("env_row.connection_limit", row.connection_limit)
     .input("workload", workload)
     .input("workload_weight", format!("{num}/{den}"))
-    .step(format!("start at {start} per replica"));
+    .step(format!("start at {start} per replica"))
+    .heuristic("the runbook's per-environment pool sizes, weighted by workload (its own 20/15/10): a starting point to adjust with measurements, not a limit the database dictates");
     (start, why)
 }
 
@@ -56,43 +57,47 @@ fn starting_limit(inputs: &Inputs, workload: Workload) -> (u32, Derivation) {
 /// the pools are client connections and keep their starting size.
 pub fn size_services(
     inputs: &Inputs,
-    pins: &[Pin],
     direct: Option<&Budget>,
-    why: &mut Vec<(String, Derivation)>,
+    r: &mut Resolver,
     findings: &mut Vec<Finding>,
 ) -> Vec<ServicePlan> {
     let row = env_row(inputs.env);
     let mut plans = Vec::with_capacity(inputs.services.len());
     let mut derivations = Vec::with_capacity(inputs.services.len());
+    let mut starts = Vec::with_capacity(inputs.services.len());
     let mut pinned_flags = Vec::with_capacity(inputs.services.len());
     for svc in &inputs.services {
         let workload = svc.effective_workload();
         let peak = peak_replicas(svc.replicas, inputs.surge);
-        let (start, mut d) = starting_limit(inputs, workload);
-        let pin_path = format!("{}.connection_limit", svc.name);
-        let pin = pinned_u32(pins, &pin_path);
-        if let Some(p) = pin {
-            d = d.step(format!(
-                "pinned to {p} by set={pin_path}:{p} (computed: {start})"
-            ));
-        }
-        let limit = pin.unwrap_or(start);
+        let (start, d) = starting_limit(inputs, workload);
+        let pin = r
+            .pinned(&format!("{}.connection_limit", svc.name))
+            .map(|v| u32::try_from(v).unwrap_or(u32::MAX));
         pinned_flags.push(pin.is_some());
-        d = d
+        starts.push(start);
+        let d = d
             .input("replicas", svc.replicas)
             .input("surge", inputs.surge)
             .input("peak_replicas", peak);
-        let timeout = |field: &str, default: u32| {
-            pinned_u32(pins, &format!("{}.{field}", svc.name)).unwrap_or(default)
+        let mut timeout = |field: &str, computed: u32| {
+            let d = Derivation::new(
+                format!("the runbook's environment row: {field} = {computed} s"),
+                source::PRISMA_URL_PARAMS,
+            )
+            .input("env", inputs.env)
+            .step("Prisma's own defaults (pool_timeout 10 s, connect_timeout 5 s) for every row");
+            r.settle_u32(format!("{}.{field}", svc.name), computed, d)
         };
+        let pool_timeout = timeout("pool_timeout", row.pool_timeout);
+        let connect_timeout = timeout("connect_timeout", row.connect_timeout);
         plans.push(ServicePlan {
             name: svc.name.clone(),
             replicas: svc.replicas,
             peak_replicas: peak,
             workload,
-            connection_limit: limit,
-            pool_timeout: timeout("pool_timeout", row.pool_timeout),
-            connect_timeout: timeout("connect_timeout", row.connect_timeout),
+            connection_limit: pin.unwrap_or(start),
+            pool_timeout,
+            connect_timeout,
             total: 0,
         });
         derivations.push(d);
@@ -107,31 +112,64 @@ pub fn size_services(
             findings,
         );
     }
-    for (plan, d) in plans.iter_mut().zip(derivations) {
+    // Prisma's own default pool for one app instance (quaint `pooled.rs`: physical cores × 2 + 1).
+    let prisma_default = inputs.app_cores.saturating_mul(2).saturating_add(1);
+    let mut oversized = Vec::new();
+    for (i, (plan, d)) in plans.iter_mut().zip(derivations).enumerate() {
         plan.total = u64::from(plan.connection_limit) * u64::from(plan.peak_replicas);
-        let d = d.step(format!(
-            "fleet total {} × {} peak replicas = {}",
-            plan.connection_limit, plan.peak_replicas, plan.total
-        ));
-        why.push((format!("{}.connection_limit", plan.name), d));
-        for (field, computed, value) in [
-            ("pool_timeout", row.pool_timeout, plan.pool_timeout),
-            ("connect_timeout", row.connect_timeout, plan.connect_timeout),
-        ] {
-            let path = format!("{}.{field}", plan.name);
-            let mut d = Derivation::new(
-                format!("the runbook's environment row: {field} = {computed} s"),
-                source::PRISMA_URL_PARAMS,
-            )
-            .input("env", inputs.env)
-            .step("Prisma's own defaults (pool_timeout 10 s, connect_timeout 5 s) for every row");
-            if pinned_u32(pins, &path).is_some() {
-                d = d.step(format!(
-                    "pinned to {value} by set={path}:{value} (computed: {computed})"
-                ));
-            }
-            why.push((path, d));
+        let d = d
+            .step(format!(
+                "fleet total {} × {} peak replicas = {}",
+                plan.connection_limit, plan.peak_replicas, plan.total
+            ))
+            .step(format!(
+                "for comparison, Prisma's own default for a {}-core app instance: {prisma_default} (cores × 2 + 1)",
+                inputs.app_cores
+            ));
+        let computed = if pinned_flags[i] {
+            starts[i]
+        } else {
+            plan.connection_limit
+        };
+        r.settle_u32(format!("{}.connection_limit", plan.name), computed, d);
+        if plan.connection_limit > prisma_default.saturating_mul(2) {
+            oversized.push(format!("{} ({})", plan.name, plan.connection_limit));
         }
+        r.derived(
+            format!("{}.peak_replicas", plan.name),
+            Derivation::new(
+                match inputs.surge {
+                    Surge::None => "replicas (no deploy overlap)",
+                    Surge::Rolling => {
+                        "replicas + ceil(replicas × 25 %) (Kubernetes' default maxSurge)"
+                    }
+                    Surge::BlueGreen => "replicas × 2 (both colours run during the switch)",
+                },
+                source::K8S_MAX_SURGE,
+            )
+            .input("replicas", plan.replicas)
+            .input("surge", inputs.surge),
+        );
+        r.derived(
+            format!("{}.total", plan.name),
+            Derivation::new("connection_limit × peak_replicas", source::PRISMA_POOL)
+                .input("connection_limit", plan.connection_limit)
+                .input("peak_replicas", plan.peak_replicas),
+        );
+    }
+    if !oversized.is_empty() {
+        findings.push(
+            Finding::info(
+                "prisma.pool_vs_app_cores",
+                format!(
+                    "Pools above twice what a {}-core app instance keeps busy (Prisma's default is {prisma_default}, cores × 2 + 1): {}. The extra connections mostly wait; check app_cores, or pin smaller pools",
+                    inputs.app_cores,
+                    oversized.join(", ")
+                ),
+                source::PRISMA_POOL,
+            )
+            .field("app_cores"),
+        );
     }
     plans
 }

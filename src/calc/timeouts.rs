@@ -56,7 +56,7 @@ pub fn plan_timeouts(
     inputs: &Inputs,
     services: &[ServicePlan],
     pgbouncer: Option<&PgBouncerPlan>,
-    why: &mut Vec<(String, Derivation)>,
+    r: &mut super::settings::Resolver,
     findings: &mut Vec<Finding>,
 ) -> TimeoutPlan {
     let v7 = inputs.prisma == Prisma::V7;
@@ -98,7 +98,45 @@ pub fn plan_timeouts(
         .step(format!("5. transaction: Prisma's interactive transactions roll back after {PRISMA_TRANSACTION_TIMEOUT_MS} ms by default; PgBouncer's idle_transaction_timeout stays off (0)"))
         .step("6. query: statement_timeout is the server's (off unless set there); Prisma 6's socket_timeout is not set")
         .step(format!("7. idle: client connections close after {CLIENT_IDLE_SECONDS} s idle; PgBouncer's client_idle_timeout stays off (0), so it never closes a connection a client pool still counts on; its server_idle_timeout ({SERVER_IDLE_TIMEOUT_DEFAULT} s) only trims server connections"));
-    why.push(("timeouts.ladder".into(), d));
+    r.derived("timeouts.ladder", d);
+    r.derived(
+        "timeouts.client_pool_wait",
+        if v7 {
+            Derivation::new("max(pool_timeout) over the services, in seconds: pg's connectionTimeoutMillis bounds the wait for a pooled client", source::PG_POOL)
+        } else {
+            Derivation::new("max(pool_timeout) over the services, in seconds", source::PRISMA_URL_PARAMS)
+        },
+    );
+    r.derived(
+        "timeouts.client_connect",
+        Derivation::new(
+            "max(connect_timeout) over the services, in seconds",
+            source::PRISMA_URL_PARAMS,
+        ),
+    );
+    r.derived(
+        "timeouts.client_idle",
+        Derivation::new(
+            "300 s: Prisma 6's max_idle_connection_lifetime, kept as pg's idleTimeoutMillis under Prisma 7",
+            source::PRISMA_POOL,
+        ),
+    );
+    if pgbouncer.is_some() {
+        r.derived(
+            "timeouts.pgbouncer_query_wait",
+            Derivation::new(
+                "PgBouncer's query_wait_timeout (see pgbouncer.query_wait_timeout)",
+                source::PGBOUNCER_TIMEOUTS,
+            ),
+        );
+        r.derived(
+            "timeouts.pgbouncer_server_connect",
+            Derivation::new(
+                "min(max(connect_timeout) over the services, 15): the clients' connect budget, never above PgBouncer's own default",
+                source::PGBOUNCER_TIMEOUTS,
+            ),
+        );
+    }
 
     for s in services {
         let (wait, connect) = (s.pool_timeout, s.connect_timeout);

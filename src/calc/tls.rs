@@ -99,7 +99,7 @@ pub fn loopback(host: &str) -> bool {
 pub fn plan_tls(
     inputs: &Inputs,
     endpoints: &Endpoints,
-    why: &mut Vec<(String, Derivation)>,
+    r: &mut super::settings::Resolver,
     findings: &mut Vec<Finding>,
 ) -> TlsPlan {
     let db = &inputs.db;
@@ -142,7 +142,7 @@ pub fn plan_tls(
             .field("sslmode"),
         );
     }
-    why.push(("tls.direct".into(), d));
+    r.derived("tls.direct", d);
 
     let mut plan = TlsPlan {
         direct: direct.clone(),
@@ -207,7 +207,7 @@ pub fn plan_tls(
                     url_params: vec![("sslmode", "disable".to_string())],
                 });
             }
-            why.push(("tls.pooled".into(), d));
+            r.derived("tls.pooled", d);
 
             // PgBouncer to the database follows the provider: managed servers offer (RDS 15+:
             // demand) TLS; a self-hosted server follows sslmode.
@@ -223,16 +223,14 @@ pub fn plan_tls(
             if server == "verify-full" {
                 plan.server_tls_ca_file = ca.map(str::to_string);
             }
-            why.push((
-                "tls.server".into(),
-                Derivation::new(
+            r.derived("tls.server", Derivation::new(
                     "server_tls_sslmode: the provider's TLS (RDS, Supabase: require), else sslmode; verify-full with db_ca_file",
                     source::PGBOUNCER_TLS,
                 )
                 .input("provider", db.provider)
                 .input("sslmode", mode)
                 .step(format!("server_tls_sslmode = {server}")),
-            ));
+            );
         }
     }
     // The database's own certificate (direct, and Supavisor's, which shares its chain); PgBouncer's

@@ -125,7 +125,7 @@ pub fn rules(cx: &Context) -> String {
             ],
         );
     }
-    if let (Some(_), Some(lag)) = (&p.kafka, a.kafka_lag_threshold) {
+    if let (Some(_), Some(lag)) = (&p.kafka, a.kafka_lag) {
         let groups: Vec<String> = p
             .services
             .iter()

@@ -159,9 +159,13 @@ pub fn derivation(d: &Derivation) -> String {
     for step in &d.steps {
         let _ = write!(out, "<li>{}</li>", html_text(step));
     }
+    out.push_str("</ol>");
+    if let Some(h) = &d.heuristic {
+        let _ = write!(out, "<p>Heuristic: {}</p>", html_text(h));
+    }
     let _ = write!(
         out,
-        r#"</ol><p><a href={} target="_blank" rel="noopener noreferrer">Source</a></p>"#,
+        r#"<p><a href={} target="_blank" rel="noopener noreferrer">Source</a></p>"#,
         html_attr(d.source)
     );
     out

@@ -70,7 +70,7 @@ pub fn service_url(cx: &Context, svc: &ServicePlan) -> String {
         params.push(("connection_limit", svc.connection_limit.to_string()));
         params.push(("pool_timeout", svc.pool_timeout.to_string()));
         params.push(("connect_timeout", svc.connect_timeout.to_string()));
-        if p.prisma.pgbouncer_flag {
+        if p.prisma.pgbouncer {
             params.push(("pgbouncer", "true".into()));
         }
         if let Some(schema) = &i.db.schema {
