@@ -3,7 +3,7 @@
 use std::process::Command;
 
 use poolcalc::calc;
-use poolcalc::render::{self, Context, Secrets};
+use poolcalc::render::{Artifact, Context, Secrets};
 
 fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_poolcalc"));
@@ -115,17 +115,16 @@ fn invalid_input_exits_2_naming_each_parameter() {
 fn artifacts_are_byte_for_byte_the_renderer_output_with_secrets_from_the_environment() {
     let query = "pooler=pgbouncer&pgb_version=1.18";
     let password = "s3cr\"t p@ss";
-    for artifact in calc::query::ARTIFACTS {
+    for artifact in Artifact::ALL {
         let (code, out, _) = run(
-            &["--artifact", artifact, query],
+            &["--artifact", artifact.as_str(), query],
             &[("POOLCALC_DB_PASSWORD", password)],
         );
         assert_eq!(code, 0, "{artifact}");
         let parsed = calc::parse(query);
         let plan = calc::plan(&parsed.inputs);
         let secrets = Secrets::new(Some(password.into()), None, None).unwrap();
-        let want =
-            render::render(artifact, &Context::new(&parsed.inputs, &plan, &secrets)).unwrap();
+        let want = artifact.render(&Context::new(&parsed.inputs, &plan, &secrets));
         assert_eq!(out, want, "{artifact}");
     }
     let (_, userlist, _) = run(

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use poolcalc::calc;
-use poolcalc::render::{self, Context, Secrets};
+use poolcalc::render::{Artifact, Context, Secrets};
 
 /// Variables the platform provides, not the .env (NODE_ENV picks log levels).
 const PLATFORM: &[&str] = &["NODE_ENV"];
@@ -95,12 +95,17 @@ fn each_env_sets_exactly_what_the_code_reads() {
             .expect("valid secrets");
             for svc in &plan.services {
                 let cx = Context::new(&parsed.inputs, &plan, &secrets).for_service(Some(&svc.name));
-                let env = render::render("env", &cx).expect("env");
+                let env = Artifact::Env.render(&cx);
                 let set = set_by_env(&env);
                 let mut read = read_by(&env);
-                for artifact in ["prisma-schema", "prisma-client", "ioredis", "kafkajs"] {
-                    if render::applies(artifact, &parsed.inputs) {
-                        read.extend(read_by(&render::render(artifact, &cx).expect("artifact")));
+                for artifact in [
+                    Artifact::PrismaSchema,
+                    Artifact::PrismaClient,
+                    Artifact::Ioredis,
+                    Artifact::Kafkajs,
+                ] {
+                    if artifact.applies(&parsed.inputs) {
+                        read.extend(read_by(&artifact.render(&cx)));
                     }
                 }
                 assert_eq!(

@@ -5,8 +5,8 @@
 use std::fs;
 use std::path::PathBuf;
 
-use poolcalc::calc::{self, query::ARTIFACTS};
-use poolcalc::render::{self, Context, Secrets};
+use poolcalc::calc;
+use poolcalc::render::{Artifact, Context, Secrets};
 
 /// (directory, query, database password typed in)
 const SCENARIOS: &[(&str, &str, Option<&str>)] = &[
@@ -34,22 +34,22 @@ fn artifacts_match_their_golden_files() {
         assert!(parsed.errors.is_empty(), "{name}: {:?}", parsed.errors);
         let plan = calc::plan(&parsed.inputs);
         let secrets = Secrets::new(password.map(String::from), None, None).expect("valid secret");
-        let cx = Context::new(&parsed.inputs, &plan, &secrets);
         let dir = golden_dir(name);
         let mut files: Vec<(String, String)> = Vec::new();
-        for artifact in ARTIFACTS {
-            if *artifact == "env" {
-                // One .env per service.
-                for svc in &plan.services {
-                    let cx =
-                        Context::new(&parsed.inputs, &plan, &secrets).for_service(Some(&svc.name));
-                    let text = render::render(artifact, &cx).expect("known artifact");
-                    files.push((format!("env.{}", svc.name), text));
-                }
-                continue;
+        for artifact in Artifact::ALL {
+            // One file per service where there is one per service (each service's .env).
+            let services: Vec<Option<&str>> = if *artifact == Artifact::Env {
+                plan.services
+                    .iter()
+                    .map(|s| Some(s.name.as_str()))
+                    .collect()
+            } else {
+                vec![None]
+            };
+            for service in services {
+                let cx = Context::new(&parsed.inputs, &plan, &secrets).for_service(service);
+                files.push((golden_name(*artifact, &cx), artifact.render(&cx)));
             }
-            let text = render::render(artifact, &cx).expect("known artifact");
-            files.push((artifact.to_string(), text));
         }
         if update {
             let _ = fs::remove_dir_all(&dir);
@@ -77,6 +77,22 @@ fn artifacts_match_their_golden_files() {
         "golden files differ (UPDATE_GOLDEN=1 cargo test --test golden to accept on purpose):\n{}",
         mismatches.join("\n")
     );
+}
+
+/// A golden file's name: the artifact's, with its format's extension (that of the file it
+/// downloads as); per-service files are named as they download (`<service>.env`).
+fn golden_name(artifact: Artifact, cx: &Context) -> String {
+    let file = artifact.file_name(cx);
+    if artifact.per_service() && artifact == Artifact::Env {
+        return file;
+    }
+    let ext = file.rsplit_once('.').map_or("txt", |(_, e)| e);
+    let name = artifact.as_str();
+    if name.ends_with(&format!(".{ext}")) {
+        name.to_string()
+    } else {
+        format!("{name}.{ext}")
+    }
 }
 
 /// The first line (1-based) where two texts differ, with both versions of it.

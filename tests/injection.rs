@@ -1,8 +1,8 @@
 //! Injection corpus: hostile text in every text parameter and secret is either rejected with a
 //! message naming the field, or escaped so that it stays inert in every artifact.
 
-use poolcalc::calc::{self, query::ARTIFACTS, text::percent_encode_query};
-use poolcalc::render::{self, Context, Secrets};
+use poolcalc::calc::{self, text::percent_encode_query};
+use poolcalc::render::{Artifact, Context, Secrets};
 
 const CORPUS: &[&str] = &[
     "app\nauth_type = trust",
@@ -117,9 +117,9 @@ fn render_all(query: &str, secrets: &Secrets) -> Vec<(&'static str, String)> {
     let parsed = calc::parse(query);
     let plan = calc::plan(&parsed.inputs);
     let cx = Context::new(&parsed.inputs, &plan, secrets);
-    ARTIFACTS
+    Artifact::ALL
         .iter()
-        .map(|a| (*a, render::render(a, &cx).unwrap()))
+        .map(|a| (a.as_str(), a.render(&cx)))
         .collect()
 }
 
@@ -272,7 +272,7 @@ fn stray_markup(html: &str) -> Option<String> {
 #[test]
 fn hostile_text_stays_text_in_the_page_blocks() {
     use poolcalc::calc::{Derivation, Finding};
-    use poolcalc::render::html;
+    use poolcalc::page::html;
     for bad in CORPUS {
         // A link whose parameters are refused: the notice shows the name and the value as given.
         let query = format!(

@@ -154,10 +154,36 @@ fn text_parameters_refuse_characters_their_outputs_cannot_hold() {
 
 #[test]
 fn view_parameters_are_read_but_not_part_of_the_inputs() {
-    let p = parse("embed=1&block=pgbouncer.ini&theme=dark");
+    use poolcalc::page;
+    use poolcalc::render::Artifact;
+    let p = page::parse("embed=1&block=pgbouncer.ini&theme=dark&service=wallet-service");
     assert!(p.errors.is_empty());
     assert!(p.view.embed);
-    assert_eq!(p.view.block.as_deref(), Some("pgbouncer.ini"));
+    assert_eq!(p.view.block, Some(Artifact::PgbouncerIni));
+    assert_eq!(p.view.service.as_deref(), Some("wallet-service"));
     assert_eq!(p.inputs, Inputs::default());
-    assert_eq!(parse("block=nginx.conf").errors[0].param, "block");
+    assert_eq!(page::parse("block=nginx.conf").errors[0].param, "block");
+    // The page writes them back after the inputs.
+    assert_eq!(
+        page::write(&p.inputs, &p.view),
+        "v=1&embed=1&block=pgbouncer.ini&theme=dark&service=wallet-service"
+    );
+    // The inputs' own parser does not know them.
+    assert_eq!(parse("embed=1").errors[0].message, "unknown parameter");
+}
+
+#[test]
+fn every_parameter_of_the_table_round_trips_its_default() {
+    use poolcalc::calc::params::{apply, param_value, PARAMS};
+    let d = Inputs::default();
+    for p in PARAMS {
+        let mut i = Inputs::default();
+        let text = param_value(&d, p.name);
+        if text.is_empty() {
+            continue;
+        }
+        apply(&mut i, p.name, &text).unwrap_or_else(|e| panic!("{}: {e}", p.name));
+        assert_eq!(i, d, "{}", p.name);
+        assert!(!p.label.is_empty(), "{} has a form label", p.name);
+    }
 }

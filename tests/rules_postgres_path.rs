@@ -5,7 +5,7 @@
 mod common;
 use common::*;
 use poolcalc::calc::{self, tls::Encryption, Severity};
-use poolcalc::render::{self, Context, Secrets};
+use poolcalc::render::{Artifact, Context, Secrets};
 
 /// One artifact for a query (and a service), with an optional typed database password.
 fn artifact(query: &str, name: &str, service: Option<&str>, password: Option<&str>) -> String {
@@ -14,7 +14,9 @@ fn artifact(query: &str, name: &str, service: Option<&str>, password: Option<&st
     let plan = calc::plan(&parsed.inputs);
     let secrets = Secrets::new(password.map(String::from), None, None).expect("valid secret");
     let cx = Context::new(&parsed.inputs, &plan, &secrets).for_service(service);
-    render::render(name, &cx).expect("known artifact")
+    name.parse::<Artifact>()
+        .expect("known artifact")
+        .render(&cx)
 }
 
 /// `KEY="value"` lines of a .env, in order (comments and blank lines skipped).

@@ -4,8 +4,9 @@
 
 use std::process::ExitCode;
 
-use poolcalc::calc::{self, query::ARTIFACTS};
-use poolcalc::render::{self, Secrets};
+use poolcalc::calc;
+use poolcalc::page;
+use poolcalc::render::{self, Artifact, Secrets};
 
 const USAGE: &str = "usage: poolcalc [--json | --artifact NAME [--service NAME]] [QUERY]\n\
   QUERY   a share-link query string (with or without '?') or a whole share link\n\
@@ -45,7 +46,7 @@ fn main() -> ExitCode {
             _ => query = Some(arg),
         }
     }
-    let parsed = calc::parse(query.as_deref().unwrap_or(""));
+    let parsed = page::parse(query.as_deref().unwrap_or(""));
     if !parsed.errors.is_empty() {
         for e in &parsed.errors {
             eprintln!("poolcalc: invalid parameter {e}");
@@ -74,12 +75,12 @@ fn main() -> ExitCode {
             let service = service.or_else(|| parsed.view.service.clone());
             let cx = render::Context::new(&parsed.inputs, &plan, &secrets)
                 .for_service(service.as_deref());
-            match render::render(&name, &cx) {
-                Some(text) => text,
-                None => {
+            match name.parse::<Artifact>() {
+                Ok(a) => a.render(&cx),
+                Err(()) => {
                     return usage(&format!(
                         "unknown artifact `{name}`: one of {}",
-                        ARTIFACTS.join(", ")
+                        Artifact::allowed()
                     ))
                 }
             }

@@ -19,3 +19,19 @@ pub async fn copy(text: &str) -> Result<(), String> {
                 .into()
         })
 }
+
+/// Copies `text` and reports how it went in `status`: `done` when it worked, else why not (the
+/// shape of leptos-use's `use_clipboard`).
+pub fn copy_with_status(
+    text: String,
+    status: leptos::prelude::RwSignal<String>,
+    done: &'static str,
+) {
+    use leptos::prelude::Set;
+    leptos::task::spawn_local(async move {
+        status.set(match copy(&text).await {
+            Ok(()) => done.to_string(),
+            Err(e) => e,
+        });
+    });
+}

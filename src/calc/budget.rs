@@ -35,6 +35,29 @@ pub struct Budget {
 /// sits on a number the server may not reach) and asks for `SHOW max_connections`.
 pub const RDS_PLANNING_PERCENT: u32 = 90;
 
+impl Budget {
+    /// Whether the fleet's server connections fit the usable slots.
+    pub fn fits(&self) -> bool {
+        self.fleet_total <= self.usable
+    }
+
+    /// Slots the fleet needs beyond the usable ones (0 when it fits).
+    pub fn over_by(&self) -> u32 {
+        self.fleet_total.saturating_sub(self.usable)
+    }
+
+    /// Usable slots the fleet leaves free (0 when it does not fit).
+    pub fn free(&self) -> u32 {
+        self.usable.saturating_sub(self.fleet_total)
+    }
+}
+
+/// Whether a provider preset decides the cores and max_connections (an RDS class, a Supabase size).
+pub fn sized_by_provider(inputs: &Inputs) -> bool {
+    inputs.db.provider == Provider::Supabase
+        || (inputs.db.provider == Provider::Rds && inputs.db.rds_class.is_some())
+}
+
 /// Where the server's figures come from: cores, max_connections, and for RDS the formula's bound.
 fn server_size(inputs: &Inputs, why_max: &mut Derivation) -> (u32, u32, Option<u32>) {
     let db = &inputs.db;

@@ -5,14 +5,17 @@ pub mod alerts;
 pub mod budget;
 pub mod endpoints;
 pub mod explain;
+pub mod fleet;
 pub mod inputs;
 pub mod kafka;
+pub mod kinds;
+pub mod link;
+pub mod params;
 pub mod pgbouncer;
 pub mod pins;
 pub mod plan;
 pub mod presets;
 pub mod prisma;
-pub mod query;
 pub mod redis;
 pub mod review;
 pub mod services;
@@ -24,8 +27,8 @@ pub mod tls;
 
 pub use explain::{Derivation, Finding, Severity};
 pub use inputs::Inputs;
+pub use link::{parse, write, Parsed};
 pub use plan::{plan, Plan};
-pub use query::{parse, write, Parsed};
 
 /// Active server connections the database can serve well: 2 × physical cores + effective spindles.
 /// Source: HikariCP wiki "About Pool Sizing" (formula quoted from the PostgreSQL project).

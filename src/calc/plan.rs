@@ -184,7 +184,7 @@ fn fleet_total_why(inputs: &Inputs, budget: &Budget, clients: u64) -> Derivation
         "{} ≤ {} usable: {}",
         budget.fleet_total,
         budget.usable,
-        if budget.fleet_total <= budget.usable {
+        if budget.fits() {
             "fits"
         } else {
             "does not fit"

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::inputs::{Env, Workload};
-use super::text_enum::text_enum;
+pub use super::kinds::SupabaseTier;
+use super::kinds::{Env, Workload};
 
 /// One row of the runbook's "Pool Size Guidelines" table (shared/reference/pooling-guide.md).
 #[derive(Clone, Copy, Debug)]
@@ -143,14 +143,6 @@ pub fn rds_max_connections(class: &RdsClass) -> u32 {
 /// Slots RDS keeps for its own superuser (`rds.rds_superuser_reserved_connections` = 2; AWS KB
 /// rds-postgresql-error-connection-slots: 100 → 95 usable with the 3 superuser slots).
 pub const RDS_PROVIDER_RESERVED: u32 = 2;
-
-text_enum!(
-    /// Supabase compute sizes.
-    SupabaseTier {
-        Nano = "nano", Micro = "micro", Small = "small", Medium = "medium", Large = "large",
-        Xl = "xl", X2l = "2xl", X4l = "4xl", X8l = "8xl", X12l = "12xl", X16l = "16xl",
-    }
-);
 
 /// One row of Supabase's compute table.
 #[derive(Clone, Copy, Debug)]

@@ -27,6 +27,13 @@ macro_rules! text_enum {
             }
         }
 
+        /// The first value: only a fallback for text already checked against the list.
+        impl Default for $name {
+            fn default() -> Self {
+                Self::ALL[0]
+            }
+        }
+
         impl crate::calc::text_enum::TextEnum for $name {
             fn allowed_values() -> String {
                 Self::allowed()

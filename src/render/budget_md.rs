@@ -50,17 +50,17 @@ pub fn table(cx: &Context) -> String {
             s.client_connections, s.pool_size
         );
     }
-    if b.fleet_total <= b.usable {
+    if b.fits() {
         out += &format!(
             "Status: fits ({} of {} usable slots, {} free).\n",
             b.fleet_total,
             b.usable,
-            b.usable - b.fleet_total
+            b.free()
         );
     } else {
         out += &format!(
             "Status: **over budget by {}** ({} of {} usable slots).\n",
-            b.fleet_total - b.usable,
+            b.over_by(),
             b.fleet_total,
             b.usable
         );

@@ -48,6 +48,24 @@ pub fn check_secret(value: &str) -> Result<(), String> {
 }
 
 impl Secrets {
+    /// Sets (or, with an empty value, clears) the secret named `key` (`db_password`,
+    /// `redis_password`, `kafka_password`); the error says why a value cannot be kept.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let v = if value.is_empty() {
+            None
+        } else {
+            check_secret(value)?;
+            Some(value.to_string())
+        };
+        match key {
+            "db_password" => self.db_password = v,
+            "redis_password" => self.redis_password = v,
+            "kafka_password" => self.kafka_password = v,
+            _ => return Err(format!("{key} is not a secret")),
+        }
+        Ok(())
+    }
+
     /// Builds the secrets, refusing any that cannot be written safely; errors name the field.
     pub fn new(
         db_password: Option<String>,

@@ -7,8 +7,9 @@ use super::form::InputForm;
 use super::share::ShareBar;
 use super::state::{state, AppState};
 use crate::browser::{embed, location, offline, storage};
-use crate::calc::query::{self, Theme};
-use crate::render::html::link_errors;
+use crate::calc::link;
+use crate::page::html::link_errors;
+use crate::page::{self, Theme};
 
 /// Reads the opening state: the link's query, else the last state saved on this device.
 fn opening_state() -> AppState {
@@ -16,10 +17,10 @@ fn opening_state() -> AppState {
     if from_link.is_empty() {
         // A saved state restores the inputs only: no page options, and no notice about
         // parameters an older version of the page wrote.
-        let saved = query::parse(&storage::load().unwrap_or_default());
+        let saved = page::parse(&storage::load().unwrap_or_default());
         AppState::new(saved.inputs, Default::default(), Vec::new())
     } else {
-        let parsed = query::parse(&from_link);
+        let parsed = page::parse(&from_link);
         AppState::new(parsed.inputs, parsed.view, parsed.errors)
     }
 }
@@ -41,9 +42,9 @@ pub fn App() -> impl IntoView {
             pending.set_value(None);
             let with_view = s
                 .inputs
-                .with_untracked(|i| s.view.with_untracked(|v| query::write_with_view(i, v)));
+                .with_untracked(|i| s.view.with_untracked(|v| page::write(i, v)));
             location::replace_query(&with_view);
-            storage::save(&s.inputs.with_untracked(query::write));
+            storage::save(&s.inputs.with_untracked(link::write));
         }
     };
     Effect::new(move |_| {
@@ -80,9 +81,7 @@ pub fn App() -> impl IntoView {
     if let Some(boot) = document().get_element_by_id("boot") {
         boot.remove();
     }
-    let block = s
-        .view
-        .with_untracked(|v| v.block.clone().filter(|_| embedded));
+    let block = s.view.with_untracked(|v| v.block.filter(|_| embedded));
     // The answer first, the form once the answer's frame is on screen (the frame after it
     // starts): the form's fields are about a third of the start-up work, and the answer is what
     // the page is for. `data-ready` says everything is mounted.

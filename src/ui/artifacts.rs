@@ -4,9 +4,8 @@
 use leptos::prelude::*;
 
 use super::state::{state, AppState};
-use crate::browser::{clipboard, download, focus};
-use crate::calc::query::ARTIFACTS;
-use crate::render::{self, file_name, Context};
+use crate::browser::{clipboard::copy_with_status, download, focus};
+use crate::render::{Artifact, Context};
 
 /// Runs `f` with the render context of the current inputs, plan, secrets and chosen service.
 fn with_context<R>(s: AppState, f: impl FnOnce(&Context) -> R) -> R {
@@ -21,13 +20,8 @@ fn with_context<R>(s: AppState, f: impl FnOnce(&Context) -> R) -> R {
 }
 
 /// Renders one artifact for the current inputs, plan, secrets and chosen service.
-fn rendered(s: AppState, name: &'static str) -> String {
-    with_context(s, |cx| render::render(name, cx).unwrap_or_default())
-}
-
-/// The artifacts written once per service: they get a service picker.
-fn per_service(name: &str) -> bool {
-    matches!(name, "env" | "database-url")
+fn rendered(s: AppState, artifact: Artifact) -> String {
+    with_context(s, |cx| artifact.render(cx))
 }
 
 /// The files that apply to the inputs, as tabs (or only `only`, in an embed).
@@ -35,19 +29,19 @@ fn per_service(name: &str) -> bool {
 pub fn ArtifactList(
     /// Show only this artifact, without tabs.
     #[prop(optional)]
-    only: Option<String>,
+    only: Option<Artifact>,
 ) -> impl IntoView {
     let s = state();
     let names = Memo::new(move |_| {
         s.inputs.with(|i| {
-            ARTIFACTS
+            Artifact::ALL
                 .iter()
                 .copied()
-                .filter(|a| render::applies(a, i))
+                .filter(|a| a.applies(i))
                 .collect::<Vec<_>>()
         })
     });
-    let selected = RwSignal::new("env");
+    let selected = RwSignal::new(Artifact::Env);
     let printing = RwSignal::new(false);
     let on = window_event_listener_untyped("beforeprint", move |_| printing.set(true));
     let off = window_event_listener_untyped("afterprint", move |_| printing.set(false));
@@ -55,7 +49,6 @@ pub fn ArtifactList(
         on.remove();
         off.remove();
     });
-    let only = only.and_then(|o| ARTIFACTS.iter().copied().find(|a| *a == o));
     // The selected tab, or the first file that applies when the selected one stops applying.
     let current = Memo::new(move |_| {
         let list = names.get();
@@ -63,7 +56,7 @@ pub fn ArtifactList(
         if list.contains(&want) {
             want
         } else {
-            list.first().copied().unwrap_or("findings")
+            list.first().copied().unwrap_or(Artifact::Findings)
         }
     });
     let shown = move || match (only, printing.get()) {
@@ -73,7 +66,7 @@ pub fn ArtifactList(
     };
     let tabs = move || {
         let list = names.get();
-        let step = move |name: &'static str, by: isize| {
+        let step = move |name: Artifact, by: isize| {
             let list = names.get_untracked();
             let at = list.iter().position(|n| *n == name).unwrap_or(0) as isize;
             let next = list[(at + by).rem_euclid(list.len() as isize) as usize];
@@ -101,7 +94,7 @@ pub fn ArtifactList(
                                     _ => {}
                                 }
                             >
-                                {name}
+                                {name.as_str()}
                             </button>
                         }
                     })
@@ -121,28 +114,24 @@ pub fn ArtifactList(
 /// One artifact: its text, Copy and Download, and a status line for both.
 #[component]
 fn ArtifactBlock(
-    /// The artifact's name (calc::query::ARTIFACTS).
-    name: &'static str,
+    /// Which artifact.
+    name: Artifact,
     /// Whether it is a tab panel (labelled by its tab) or a block of its own.
     tabbed: bool,
 ) -> impl IntoView {
     let s = state();
     let text = Memo::new(move |_| rendered(s, name));
     let status = RwSignal::new(String::new());
-    let file = move || with_context(s, |cx| file_name(name, cx));
-    // The service whose file is shown: the link's `service`, else the first.
+    let file = move || with_context(s, |cx| name.file_name(cx));
+    // The service whose file is shown (the render context decides: the link's, else the first).
     let chosen = move || {
-        s.plan.with(|p| {
-            s.view.with(|v| {
-                v.service
-                    .clone()
-                    .filter(|n| p.services.iter().any(|x| &x.name == n))
-                    .or_else(|| p.services.first().map(|x| x.name.clone()))
-                    .unwrap_or_default()
-            })
+        with_context(s, |cx| {
+            cx.service_plan()
+                .map(|x| x.name.clone())
+                .unwrap_or_default()
         })
     };
-    let picker = per_service(name).then(|| {
+    let picker = name.per_service().then(|| {
         let id = format!("svc-{name}");
         let label_for = id.clone();
         view! {
@@ -159,15 +148,7 @@ fn ArtifactBlock(
             </label>
         }
     });
-    let copy = move |_| {
-        let t = text.get_untracked();
-        leptos::task::spawn_local(async move {
-            status.set(match clipboard::copy(&t).await {
-                Ok(()) => "Copied".into(),
-                Err(e) => e,
-            });
-        });
-    };
+    let copy = move |_| copy_with_status(text.get_untracked(), status, "Copied");
     let save = move |_| {
         status.set(match download::download(&file(), &text.get_untracked()) {
             Ok(()) => format!("Downloaded {}", file()),
@@ -182,7 +163,7 @@ fn ArtifactBlock(
             aria-labelledby=if tabbed { format!("tab-{name}") } else { format!("ah-{name}") }
         >
             <header>
-                <h3 id=format!("ah-{name}")>{name}<span class="file">{move || format!(" ({})", file())}</span></h3>
+                <h3 id=format!("ah-{name}")>{name.as_str()}<span class="file">{move || format!(" ({})", file())}</span></h3>
                 {picker}
                 <div class="actions">
                     <button type="button" class="copy" aria-label=format!("Copy {name}") on:click=copy>"Copy"</button>

@@ -7,7 +7,9 @@ use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::HtmlDetailsElement;
 
 use super::state::state;
-use crate::render::html::{budget_bar, budget_figures, budget_rows, derivation, segments};
+use crate::page::html::{
+    budget_bar, budget_figures, budget_headline, budget_rows, derivation, segments,
+};
 
 /// The budget bar, table and figures.
 #[component]
@@ -15,7 +17,7 @@ pub fn BudgetView() -> impl IntoView {
     let s = state();
     let bar = move || s.plan.with(|p| budget_bar(&segments(p)));
     let rows = move || s.plan.with(|p| budget_rows(&segments(p)));
-    let over = move || s.plan.with(|p| p.budget.fleet_total > p.budget.usable);
+    let over = move || s.plan.with(|p| !p.budget.fits());
     // The "why?" disclosures that are open: re-rendered figures keep them open, with their
     // derivation in step with the plan.
     let open = StoredValue::new(Vec::<String>::new());
@@ -51,16 +53,7 @@ pub fn BudgetView() -> impl IntoView {
         <section class="budget" aria-labelledby="budget-h">
             <h2 id="budget-h">"Connection budget"</h2>
             <p class="headline" class:over=over id="budget-headline">
-                {move || {
-                    s.plan.with(|p| {
-                        let b = &p.budget;
-                        if b.fleet_total <= b.usable {
-                            format!("Fits: the fleet can open {} of {} usable slots.", b.fleet_total, b.usable)
-                        } else {
-                            format!("Over budget: the fleet can open {} but only {} slots are usable ({} too many).", b.fleet_total, b.usable, b.fleet_total - b.usable)
-                        }
-                    })
-                }}
+                {move || s.plan.with(budget_headline)}
             </p>
             <svg class="bar" viewBox="0 0 100000 40" preserveAspectRatio="none" role="img" aria-label="Connection slots of the database server; the table below has the same figures" inner_html=bar></svg>
             <table class="budget-table">

@@ -7,7 +7,7 @@ use super::fields::field_id;
 use super::state::state;
 use crate::browser::{data_attribute, focus};
 use crate::calc::Severity;
-use crate::render::html::findings;
+use crate::page::html::findings;
 
 /// The findings of the plan.
 #[component]

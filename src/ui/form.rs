@@ -4,18 +4,18 @@
 use leptos::prelude::*;
 
 use super::fields::Field;
-use super::form_spec::{Spec, BOTTOM, TOP};
+use super::form_spec::{Item, BOTTOM, TOP};
 use super::pins::Pins;
 use super::services::ServicesTable;
 use super::state::state;
 
-fn sections(list: &'static [(&'static str, &'static [Spec])]) -> impl IntoView {
+fn sections(list: &'static [(&'static str, &'static [Item])]) -> impl IntoView {
     list.iter()
-        .map(|(legend, specs)| {
+        .map(|(legend, items)| {
             view! {
                 <fieldset>
                     <legend>{*legend}</legend>
-                    {specs.iter().map(|spec| view! { <Field spec=spec /> }).collect_view()}
+                    {items.iter().map(|item| view! { <Field item=item /> }).collect_view()}
                 </fieldset>
             }
         })

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::state::state;
 use crate::browser::data_attribute;
-use crate::render::html::pins;
+use crate::page::html::pins;
 
 /// The list of pins in force, shown only when there are some.
 #[component]

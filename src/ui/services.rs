@@ -4,35 +4,11 @@
 use leptos::prelude::*;
 
 use super::state::{state, AppState};
-use crate::calc::inputs::{Service, Workload};
-use crate::calc::text::check_service_name;
+use crate::calc::inputs::Workload;
 
 /// Moves keyboard focus to an element once the DOM has caught up.
 fn focus_later(id: String) {
     request_animation_frame(move || crate::browser::focus(&id));
-}
-
-/// Renames a service, and the pins that name it.
-fn rename(s: AppState, index: usize, name: &str) -> Result<(), String> {
-    check_service_name(name).map_err(|e| format!("Service name must be {e}."))?;
-    let taken = s.inputs.with_untracked(|i| {
-        i.services
-            .iter()
-            .enumerate()
-            .any(|(j, svc)| j != index && svc.name == name)
-    });
-    if taken {
-        return Err(format!("Service name `{name}` is already used."));
-    }
-    s.inputs.update(|i| {
-        let old = std::mem::replace(&mut i.services[index].name, name.to_string());
-        for pin in &mut i.pins {
-            if let Some(field) = pin.path.strip_prefix(&format!("{old}.")) {
-                pin.path = format!("{name}.{field}");
-            }
-        }
-    });
-    Ok(())
 }
 
 /// The services table.
@@ -42,23 +18,16 @@ pub fn ServicesTable() -> impl IntoView {
     let layout = RwSignal::new(0u32);
     let relayout = move || layout.update(|n| *n += 1);
     let add = move |_| {
-        s.inputs.update(|i| {
-            let n = (1..)
-                .find(|n| {
-                    !i.services
-                        .iter()
-                        .any(|svc| svc.name == format!("service-{n}"))
-                })
-                .unwrap_or(1);
-            i.services.push(Service {
-                name: format!("service-{n}"),
-                replicas: 2,
-                workload: None,
-            });
-        });
-        relayout();
-        let last = s.inputs.with_untracked(|i| i.services.len() - 1);
-        focus_later(format!("svc-name-{last}"));
+        let mut next = s.inputs.get_untracked();
+        match next.add_service() {
+            Ok(index) => {
+                s.clear_error("svc");
+                s.inputs.set(next);
+                relayout();
+                focus_later(format!("svc-name-{index}"));
+            }
+            Err(e) => s.set_error("svc", e),
+        }
     };
     view! {
         <fieldset>
@@ -101,47 +70,43 @@ fn ServiceRow(
     let svc = s.inputs.with_untracked(|i| i.services[index].clone());
     let name_key = format!("svc-{index}-name");
     let replicas_key = format!("svc-{index}-replicas");
+    // Each edit goes through the inputs' own methods (calc/fleet.rs): a refused one leaves the
+    // inputs as they were and shows why next to the field.
+    let edit = move |key: &str, change: &dyn Fn(&mut crate::calc::Inputs) -> Result<(), String>| {
+        let mut next = s.inputs.get_untracked();
+        match change(&mut next) {
+            Ok(()) => {
+                s.clear_error(key);
+                s.inputs.set(next);
+            }
+            Err(e) => s.set_error(key, e),
+        }
+    };
     let on_name = {
         let key = name_key.clone();
-        move |ev| match rename(s, index, event_target_value(&ev).trim()) {
-            Ok(()) => s.clear_error(&key),
-            Err(e) => s.set_error(&key, e),
+        move |ev| {
+            let name = event_target_value(&ev);
+            edit(&key, &|i| i.rename_service(index, name.trim()));
         }
     };
     let on_replicas = {
         let key = replicas_key.clone();
         move |ev| {
             let text = event_target_value(&ev);
-            match text.trim().parse::<u32>() {
-                Ok(n)
-                    if (1..=10_000).contains(&n)
-                        && text.trim().bytes().all(|b| b.is_ascii_digit()) =>
-                {
-                    s.clear_error(&key);
-                    s.inputs.update(|i| i.services[index].replicas = n);
-                }
-                _ => s.set_error(
-                    &key,
-                    "Replicas must be a whole number from 1 to 10000.".into(),
-                ),
-            }
+            edit(&key, &|i| i.set_replicas(index, &text));
         }
     };
     let on_workload = move |ev| {
-        let w = event_target_value(&ev).parse::<Workload>().ok();
-        s.inputs.update(|i| i.services[index].workload = w);
+        let text = event_target_value(&ev);
+        s.inputs.update(|i| i.set_workload(index, &text));
     };
     let swap = move |with: usize, focus: &'static str| {
-        s.inputs.update(|i| i.services.swap(index, with));
+        s.inputs.update(|i| i.move_service(index, with));
         relayout.run(());
         focus_later(format!("svc-{focus}-{with}"));
     };
     let remove = move |_| {
-        s.inputs.update(|i| {
-            let gone = i.services.remove(index);
-            i.pins
-                .retain(|p| !p.path.starts_with(&format!("{}.", gone.name)));
-        });
+        s.inputs.update(|i| i.remove_service(index));
         relayout.run(());
         focus_later("svc-add".into());
     };

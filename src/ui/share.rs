@@ -3,10 +3,11 @@
 use leptos::prelude::*;
 
 use super::state::state;
-use crate::browser::{clipboard, location};
-use crate::calc::query::{write_with_view, View, ARTIFACTS};
+use crate::browser::{clipboard::copy_with_status, location};
 use crate::calc::Inputs;
+use crate::page::{self, View};
 use crate::render::escape::html_attr;
+use crate::render::Artifact;
 
 /// Copy link and Embed controls.
 #[component]
@@ -21,39 +22,26 @@ pub fn ShareBar() -> impl IntoView {
             "{}?{}",
             location::base_url(),
             s.inputs
-                .with_untracked(|i| s.view.with_untracked(|v| write_with_view(i, v)))
+                .with_untracked(|i| s.view.with_untracked(|v| page::write(i, v)))
         );
-        leptos::task::spawn_local(async move {
-            status.set(match clipboard::copy(&href).await {
-                Ok(()) => "Link copied".into(),
-                Err(e) => e,
-            });
-        });
+        copy_with_status(href, status, "Link copied");
     };
     let snippet = move || {
         let view = View {
             embed: true,
-            block: Some(block.get()).filter(|b| !b.is_empty()),
+            block: block.get().parse::<Artifact>().ok(),
             theme: None,
             service: s.view.with(|v| v.service.clone()),
         };
         let src = format!(
             "{}?{}",
             location::base_url(),
-            s.inputs.with(|i| write_with_view(i, &view))
+            s.inputs.with(|i| page::write(i, &view))
         );
         let attr = html_attr(&src);
         format!("<iframe src={attr} title=\"poolcalc\" width=\"100%\" height=\"640\" loading=\"lazy\"></iframe>")
     };
-    let copy_snippet = move |_| {
-        let text = snippet();
-        leptos::task::spawn_local(async move {
-            status.set(match clipboard::copy(&text).await {
-                Ok(()) => "Embed snippet copied".into(),
-                Err(e) => e,
-            });
-        });
-    };
+    let copy_snippet = move |_| copy_with_status(snippet(), status, "Embed snippet copied");
     view! {
         <div class="share">
             <button type="button" id="copy-link" on:click=copy_link>"Copy link"</button>
@@ -66,7 +54,7 @@ pub fn ShareBar() -> impl IntoView {
                 <label for="embed-block">"Show"</label>
                 <select id="embed-block" on:change=move |ev| block.set(event_target_value(&ev))>
                     <option value="">"the whole calculator"</option>
-                    {ARTIFACTS.iter().map(|a| view! { <option value=*a>{format!("only {a}")}</option> }).collect_view()}
+                    {Artifact::ALL.iter().map(|a| view! { <option value=a.as_str()>{format!("only {a}")}</option> }).collect_view()}
                 </select>
                 <label for="embed-snippet">"Paste this into your docs"</label>
                 <textarea id="embed-snippet" readonly rows="3" prop:value=move || if embed_open.get() { snippet() } else { String::new() }></textarea>

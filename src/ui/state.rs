@@ -3,8 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::calc::query::{apply, ParamError, View};
+use crate::calc::link::ParamError;
+use crate::calc::params::apply;
 use crate::calc::{plan, Inputs, Plan};
+use crate::page::View;
 use crate::render::Secrets;
 
 /// Everything the components share, handed down as context.

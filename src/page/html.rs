@@ -6,10 +6,28 @@
 
 use std::fmt::Write;
 
-use super::escape::{html_attr, html_text};
 use crate::calc::inputs::Pin;
-use crate::calc::query::ParamError;
+use crate::calc::link::ParamError;
 use crate::calc::{Derivation, Finding, Plan, Severity};
+use crate::render::escape::{html_attr, html_text};
+
+/// The budget's verdict in one sentence.
+pub fn budget_headline(p: &Plan) -> String {
+    let b = &p.budget;
+    if b.fits() {
+        format!(
+            "Fits: the fleet can open {} of {} usable slots.",
+            b.fleet_total, b.usable
+        )
+    } else {
+        format!(
+            "Over budget: the fleet can open {} but only {} slots are usable ({} too many).",
+            b.fleet_total,
+            b.usable,
+            b.over_by()
+        )
+    }
+}
 
 /// One stretch of the budget bar.
 pub struct Segment {
