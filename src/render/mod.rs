@@ -13,6 +13,7 @@ mod kafkajs;
 mod pgbouncer;
 mod prisma;
 pub mod secrets;
+mod template;
 pub mod url;
 
 pub use artifact::Artifact;
