@@ -2,6 +2,7 @@
 //! `createKafkaConsumer`, and the `send()` options), for KafkaJS or the Confluent client.
 
 use super::escape::js_string;
+use super::template::Fill;
 use super::Context;
 use crate::calc::inputs::{Compression, KafkaClient, Sasl};
 use crate::calc::kafka::{ConsumerPlan, KafkaPlan, JS_MAX_SAFE_INTEGER};
@@ -42,26 +43,7 @@ fn consumer_fields(c: &ConsumerPlan, indent: &str) -> String {
 
 /// A helper for required variables: a missing credential or group id stops the app at start-up,
 /// with its name, rather than at the broker.
-const REQUIRED: &str =
-    "/** A variable the module needs: missing, it stops here with its name. */\n\
-function required(name: string): string {\n\
-\x20 const value = process.env[name];\n\
-\x20 if (!value) throw new Error(`${name} is not set`);\n\
-\x20 return value;\n\
-}\n\n";
-
-/// The `sasl` property, when SASL is on. The credentials come from the environment even when a
-/// password was typed: the typed value goes into the .env only, so the code holds no secret.
-fn sasl_property(cx: &Context, indent: &str) -> String {
-    let i = &cx.inputs.kafka;
-    if i.sasl == Sasl::None {
-        return String::new();
-    }
-    format!(
-        "{indent}sasl: {{ mechanism: {}, username: required(\"KAFKA_USERNAME\"), password: required(\"KAFKA_PASSWORD\") }},\n",
-        js_string(i.sasl.as_str()),
-    )
-}
+const REQUIRED: &str = include_str!("templates/required.ts");
 
 /// Renders kafka.ts, or a comment when Kafka is off.
 pub fn module(cx: &Context) -> String {
@@ -88,104 +70,36 @@ fn brokers(cx: &Context) -> String {
     )
 }
 
-fn kafkajs(cx: &Context, k: &KafkaPlan) -> String {
+/// The values both clients' templates share. The credentials come from the environment even when
+/// a password was typed: the typed value goes into the .env only, so the code holds no secret.
+fn common(cx: &Context, k: &KafkaPlan, indent: &str) -> Fill {
     let i = &cx.inputs.kafka;
     let p = &k.producer;
-    let c = &k.consumer;
-    let mut out = String::from(
-        "import {\n  CompressionTypes,\n  Kafka,\n  Partitioners,\n  logLevel,\n  type Consumer,\n  type ConsumerConfig,\n  type KafkaConfig,\n  type Message,\n  type Producer,\n  type ProducerConfig,\n  type ProducerRecord,\n  type RecordMetadata,\n} from \"kafkajs\";\n\n",
-    );
-    out += REQUIRED;
-    out += "/** Client settings (connectionTimeout is the runbook's 10 s; KafkaJS' 1 s is short for TLS + SASL). */\n";
-    out += "export function kafkaConfig(): KafkaConfig {\n  return {\n";
-    out += "    clientId: process.env.KAFKA_CLIENT_ID ?? \"app\",\n";
-    out += &format!("    brokers: {},\n", brokers(cx));
-    out += &format!(
-        "    connectionTimeout: {},\n    requestTimeout: {},\n",
-        k.connection_timeout, k.request_timeout
-    );
-    out +=
-        "    retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 30000, multiplier: 2 },\n";
-    out +=
-        "    logLevel: process.env.NODE_ENV === \"production\" ? logLevel.ERROR : logLevel.INFO,\n";
-    out += &format!("    ssl: {},\n", i.ssl);
-    out += &sasl_property(cx, "    ");
-    out += "  };\n}\n\n";
-    out += "/** Producer settings. Compression is not a producer option in KafkaJS: see sendOptions. */\n";
-    out += "export const producerConfig: ProducerConfig = {\n";
-    out += "  createPartitioner: Partitioners.DefaultPartitioner,\n";
-    out += &format!("  idempotent: {},\n", p.idempotent);
-    if let Some(n) = p.max_in_flight_requests {
-        out += &format!("  maxInFlightRequests: {n},\n");
-    }
-    out += &format!("  retry: {{ retries: {} }},\n}};\n\n", retries(p.retries));
-    out += "/** Per-send options: acks -1 (all in-sync replicas) and the compression codec. */\n";
-    out += "export const sendOptions: Pick<ProducerRecord, \"acks\" | \"compression\"> = {\n";
-    out += &format!(
-        "  acks: {},\n  compression: CompressionTypes.{},\n}};\n\n",
-        p.acks,
-        codec(p.compression)
-    );
-    out += "/** Consumer settings (the group from KAFKA_GROUP_ID): heartbeatInterval stays at most a third of sessionTimeout. */\n";
-    out += "export function consumerConfig(groupId = required(\"KAFKA_GROUP_ID\")): ConsumerConfig {\n  return {\n    groupId,\n";
-    out += &consumer_fields(c, "    ");
-    out += "  };\n}\n\n";
-    out +=
-        "export function createKafkaClient(): Kafka {\n  return new Kafka(kafkaConfig());\n}\n\n";
-    out += "export async function createKafkaProducer(kafka: Kafka): Promise<Producer> {\n";
-    out += "  const producer = kafka.producer(producerConfig);\n  await producer.connect();\n  return producer;\n}\n\n";
-    out += "export async function createKafkaConsumer(kafka: Kafka, groupId?: string): Promise<Consumer> {\n";
-    out += "  const consumer = kafka.consumer(consumerConfig(groupId));\n  await consumer.connect();\n  return consumer;\n}\n\n";
-    out += "/** Sends with the plan's acks and compression. */\n";
-    out += "export function send(producer: Producer, topic: string, messages: Message[]): Promise<RecordMetadata[]> {\n";
-    out += "  return producer.send({ topic, messages, ...sendOptions });\n}\n";
-    out
+    let sasl = (i.sasl != Sasl::None).then(|| js_string(i.sasl.as_str()));
+    Fill::new()
+        .value("required", REQUIRED)
+        .value("brokers", brokers(cx))
+        .value("connection_timeout", k.connection_timeout)
+        .value("request_timeout", k.request_timeout)
+        .value("ssl", i.ssl)
+        .option("sasl", sasl)
+        .value("idempotent", p.idempotent)
+        .value("acks", p.acks)
+        .option("max_in_flight_requests", p.max_in_flight_requests)
+        .value("retries", retries(p.retries))
+        .value("consumer", consumer_fields(&k.consumer, indent))
+}
+
+fn kafkajs(cx: &Context, k: &KafkaPlan) -> String {
+    common(cx, k, "    ")
+        .value("compression", codec(k.producer.compression))
+        .render(include_str!("templates/kafkajs.ts"))
 }
 
 fn confluent(cx: &Context, k: &KafkaPlan) -> String {
-    let i = &cx.inputs.kafka;
-    let p = &k.producer;
-    let c = &k.consumer;
-    let mut out = String::from("// @confluentinc/kafka-javascript's KafkaJS-compatible API: settings go in a `kafkaJS` block that\n// the client turns into librdkafka properties, and compression belongs to the producer config.\nimport { KafkaJS } from \"@confluentinc/kafka-javascript\";\n\n");
-    out += REQUIRED;
-    out += "export function createKafkaClient(): KafkaJS.Kafka {\n  return new KafkaJS.Kafka({\n    kafkaJS: {\n";
-    out += "      clientId: process.env.KAFKA_CLIENT_ID ?? \"app\",\n";
-    out += &format!("      brokers: {},\n", brokers(cx));
-    out += &format!(
-        "      connectionTimeout: {},\n      requestTimeout: {},\n",
-        k.connection_timeout, k.request_timeout
-    );
-    out += "      logLevel: process.env.NODE_ENV === \"production\" ? KafkaJS.logLevel.ERROR : KafkaJS.logLevel.INFO,\n";
-    out += &format!("      ssl: {},\n", i.ssl);
-    out += &sasl_property(cx, "      ");
-    out += "    },\n  });\n}\n\n";
-    out += "/** The producer: librdkafka keeps the order of up to 5 requests in flight with idempotence, and\n";
-    out += " * takes at most 2147483647 retries (an int32). */\n";
-    out += "export async function createKafkaProducer(kafka: KafkaJS.Kafka): Promise<KafkaJS.Producer> {\n";
-    out += "  const producer = kafka.producer({\n    kafkaJS: {\n";
-    out += &format!(
-        "      idempotent: {},\n      acks: {},\n",
-        p.idempotent, p.acks
-    );
-    if let Some(n) = p.max_in_flight_requests {
-        out += &format!("      maxInFlightRequests: {n},\n");
-    }
     // The runtime's CompressionTypes names differ from its type declarations (SNAPPY vs Snappy),
     // so the codec is written as the librdkafka value it stands for.
-    out += &format!(
-        "      compression: {} as KafkaJS.CompressionTypes,\n",
-        js_string(p.compression.as_str())
-    );
-    out += &format!(
-        "      retry: {{ retries: {} }},\n    }},\n  }});\n",
-        retries(p.retries)
-    );
-    out += "  await producer.connect();\n  return producer;\n}\n\n";
-    out += "/** The consumer (the group from KAFKA_GROUP_ID). rebalanceTimeout is left out: this client maps it to\n";
-    out += " * librdkafka's max.poll.interval.ms, the time allowed between two polls (300000 ms by default). */\n";
-    out += "export async function createKafkaConsumer(kafka: KafkaJS.Kafka, groupId = required(\"KAFKA_GROUP_ID\")): Promise<KafkaJS.Consumer> {\n";
-    out += "  const consumer = kafka.consumer({\n    kafkaJS: {\n      groupId,\n";
-    out += &consumer_fields(c, "      ");
-    out += "    },\n  });\n  await consumer.connect();\n  return consumer;\n}\n";
-    out
+    common(cx, k, "      ")
+        .value("compression", js_string(k.producer.compression.as_str()))
+        .render(include_str!("templates/confluent.ts"))
 }

@@ -3,6 +3,7 @@
 //! limited to what its INI parser and docs both accept, and comments use `;`.
 
 use super::escape::{pgbouncer_value, userlist_field};
+use super::template::Fill;
 use super::Context;
 use crate::calc::timeouts::server_connect_timeout;
 
@@ -23,72 +24,62 @@ pub fn ini(cx: &Context) -> String {
         out += "; No PgBouncer in these inputs (pooler is not pgbouncer).\n";
         return out;
     };
-    out +=
-        &format!(
-        "; For PgBouncer {} ({} instance(s)). Each instance may need {} file descriptors{}.\n\n",
-        p.version,
-        p.instances,
-        p.fd_need,
-        if p.fd_need > 1024 { ": raise LimitNOFILE above 1024" } else { "" }
-    );
     let server = &cx.plan.endpoints.direct;
-    out += "[databases]\n";
-    out += &format!(
-        "{} = host={} port={} dbname={}\n\n",
-        i.db.name,
-        pgbouncer_value(&server.host),
-        server.port,
-        pgbouncer_value(&i.db.name)
-    );
-    out += "[pgbouncer]\n";
-    let listen = listen_addr(&i.pooler.host);
-    if listen == "0.0.0.0" {
-        out += "; Listening on every interface: allow only the app network (firewall, TLS, auth_hba_file).\n";
-    }
-    let mut kv = |k: &str, v: String| out.push_str(&format!("{k} = {v}\n"));
-    kv("listen_addr", listen.to_string());
-    kv("listen_port", i.pooler.port.to_string());
-    kv("auth_type", "scram-sha-256".into());
-    kv("auth_file", i.pooler.auth_file.clone());
-    kv("pool_mode", p.pool_mode.to_string());
-    kv("max_client_conn", p.max_client_conn.to_string());
-    kv("default_pool_size", p.default_pool_size.to_string());
-    kv("reserve_pool_size", p.reserve_pool_size.to_string());
-    kv("reserve_pool_timeout", p.reserve_pool_timeout.to_string());
-    kv("max_db_connections", p.max_db_connections.to_string());
-    kv("query_wait_timeout", p.query_wait_timeout.to_string());
-    kv(
-        "server_connect_timeout",
-        server_connect_timeout(&cx.plan.services).to_string(),
-    );
-    if let Some(mps) = p.max_prepared_statements {
-        kv("max_prepared_statements", mps.to_string());
-    }
-    if !p.ignore_startup_parameters.is_empty() {
-        kv(
-            "ignore_startup_parameters",
-            p.ignore_startup_parameters.join(","),
-        );
-    }
     let tls = &cx.plan.tls;
-    if let Some(mode) = tls.server_tls_sslmode {
-        kv("server_tls_sslmode", mode.to_string());
-    }
-    if let Some(ca) = &tls.server_tls_ca_file {
-        kv("server_tls_ca_file", ca.clone());
-    }
-    // The app user may read SHOW commands (exporters, the tests); it is never an admin.
-    kv("stats_users", i.db.user.clone());
-    if let (Some(key), Some(cert)) = (&tls.client_tls_key_file, &tls.client_tls_cert_file) {
-        out += &format!(
-            "; TLS for clients: PgBouncer loads this key and certificate (readable by its user), e.g. made with\n\
-             ;   openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj /CN={} -keyout {key} -out {cert}\n",
-            cx.inputs.pooler.host
-        );
-        out += &format!(
-            "client_tls_sslmode = require\nclient_tls_key_file = {key}\nclient_tls_cert_file = {cert}\n"
-        );
-    }
+    let listen = listen_addr(&i.pooler.host);
+    let client_tls = tls.client_tls_key_file.is_some() && tls.client_tls_cert_file.is_some();
+    let ignored = p.ignore_startup_parameters.join(",");
+    out += &Fill::new()
+        .value("version", p.version)
+        .value("instances", p.instances)
+        .value("fd_need", p.fd_need)
+        .value(
+            "fd_note",
+            if p.fd_need > 1024 {
+                ": raise LimitNOFILE above 1024"
+            } else {
+                ""
+            },
+        )
+        .value("db_key", &i.db.name)
+        .value("db_host", pgbouncer_value(&server.host))
+        .value("db_port", server.port)
+        .value("db_name", pgbouncer_value(&i.db.name))
+        .flag("listen_all", listen == "0.0.0.0")
+        .value("listen_addr", listen)
+        .value("listen_port", i.pooler.port)
+        .value("auth_file", &i.pooler.auth_file)
+        .value("pool_mode", p.pool_mode)
+        .value("max_client_conn", p.max_client_conn)
+        .value("default_pool_size", p.default_pool_size)
+        .value("reserve_pool_size", p.reserve_pool_size)
+        .value("reserve_pool_timeout", p.reserve_pool_timeout)
+        .value("max_db_connections", p.max_db_connections)
+        .value("query_wait_timeout", p.query_wait_timeout)
+        .value(
+            "server_connect_timeout",
+            server_connect_timeout(&cx.plan.services),
+        )
+        .option("max_prepared_statements", p.max_prepared_statements)
+        .option(
+            "ignore_startup_parameters",
+            (!ignored.is_empty()).then_some(ignored),
+        )
+        .option("server_tls_sslmode", tls.server_tls_sslmode)
+        .option("server_tls_ca_file", tls.server_tls_ca_file.as_ref())
+        // The app user may read SHOW commands (exporters, the tests); it is never an admin.
+        .value("stats_users", &i.db.user)
+        .flag("client_tls", client_tls)
+        .value("pooler_host", &i.pooler.host)
+        .value(
+            "client_tls_key_file",
+            tls.client_tls_key_file.as_deref().unwrap_or_default(),
+        )
+        .value(
+            "client_tls_cert_file",
+            tls.client_tls_cert_file.as_deref().unwrap_or_default(),
+        )
+        .render(include_str!("templates/pgbouncer.ini"));
     out
 }
 
@@ -98,29 +89,21 @@ pub fn ini(cx: &Context) -> String {
 /// PgBouncer can use both to check its clients and to log in to the server (PgBouncer docs,
 /// "Authentication file format"), so the plain password never lands on disk.
 pub fn userlist(cx: &Context) -> String {
-    let mut out = cx.header(";");
     let user = cx
         .plan
         .endpoints
         .pooled
         .as_ref()
         .map_or(cx.inputs.db.user.as_str(), |e| e.user.as_str());
-    match &cx.secrets.db_password {
-        Some(p) => {
-            out += "; Keep this file mode 0600, owned by the pgbouncer user.\n";
-            out += &format!("{} {}\n", userlist_field(user), userlist_field(p));
-        }
-        None => {
-            out += &format!(
-                "; No password was typed into poolcalc, so the entry for {user} is not written here. Append it\n\
-                 ; from PostgreSQL itself, as a superuser: its SCRAM secret lets PgBouncer check clients and log\n\
-                 ; in to the server without the plain password:\n\
-                 ;   psql -XAt -c \"SELECT format('\\\"%s\\\" \\\"%s\\\"', rolname, rolpassword) FROM pg_authid WHERE rolname = '{user}'\" >> {}\n\
-                 ; (A managed server hides pg_authid: write \"{user}\" \"<password>\" instead, with any \" in it doubled.)\n\
-                 ; Keep this file mode 0600, owned by the pgbouncer user.\n",
-                cx.inputs.pooler.auth_file
-            );
-        }
-    }
-    out
+    let entry = cx
+        .secrets
+        .db_password
+        .as_deref()
+        .map(|p| format!("{} {}", userlist_field(user), userlist_field(p)));
+    cx.header(";")
+        + &Fill::new()
+            .option("password", entry)
+            .value("user", user)
+            .value("auth_file", &cx.inputs.pooler.auth_file)
+            .render(include_str!("templates/userlist.txt"))
 }

@@ -19,7 +19,7 @@ pub fn schema(cx: &Context) -> String {
         Prisma::V6 => fill(include_str!("templates/schema.prisma"), &[], &flags),
         Prisma::V7 => fill(
             include_str!("templates/prisma.config.ts"),
-            &[("with_password", WITH_PASSWORD.trim_end())],
+            &[("with_password", WITH_PASSWORD)],
             &flags,
         ),
     };
@@ -53,7 +53,7 @@ fn client_v7(cx: &Context) -> String {
         &[
             ("pool_max", &pool_max),
             ("connection_timeout_millis", &timeouts),
-            ("with_password", WITH_PASSWORD.trim_end()),
+            ("with_password", WITH_PASSWORD),
             ("idle_timeout_millis", &idle),
             ("schema", schema.as_deref().unwrap_or_default()),
         ],

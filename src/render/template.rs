@@ -4,6 +4,8 @@
 //! The syntax is two things, both easy to spot in any format:
 //! - `{{name}}` is replaced by a value (which may span lines); a `{{` not followed by a lower-case
 //!   name and `}}` is left alone, so Prometheus' `{{ $labels.x }}` passes through;
+//! - a line holding only `{{name}}` (no indentation) becomes the value's lines, each ending in a
+//!   newline, so a list of entries or a snippet goes in whole and an empty value leaves no line;
 //! - a line holding only `{{#name}}` or `{{^name}}` opens a block kept when the flag is set (or,
 //!   with `^`, when it is not), up to a line holding only `{{/name}}`; those lines are dropped.
 //!
@@ -29,12 +31,65 @@ pub fn fill(text: &str, values: &[(&str, &str)], flags: &[(&str, bool)]) -> Stri
             }
             continue;
         }
-        if open.iter().all(|keep| *keep) {
+        if !open.iter().all(|keep| *keep) {
+            continue;
+        }
+        if let Some(v) = whole_line_value(line, values) {
+            for l in v.lines() {
+                out.push_str(l);
+                out.push('\n');
+            }
+        } else {
             substitute(line, values, &mut out);
             out.push('\n');
         }
     }
     out
+}
+
+/// The value of a line that is exactly one known `{{name}}`.
+fn whole_line_value<'a>(line: &str, values: &[(&str, &'a str)]) -> Option<&'a str> {
+    let name = line.strip_prefix("{{")?.strip_suffix("}}")?;
+    values.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+}
+
+/// The values and flags of one template, collected by name, then filled in with [`Fill::render`].
+#[derive(Default)]
+pub struct Fill {
+    values: Vec<(&'static str, String)>,
+    flags: Vec<(&'static str, bool)>,
+}
+
+impl Fill {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `{{name}}`.
+    pub fn value(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.values.push((name, value.to_string()));
+        self
+    }
+
+    /// Sets the flag of `{{#name}}` / `{{^name}}` blocks.
+    pub fn flag(mut self, name: &'static str, on: bool) -> Self {
+        self.flags.push((name, on));
+        self
+    }
+
+    /// An optional setting: `{{name}}` and the flag `name`, set when there is a value (the
+    /// template keeps its line in a `{{#name}}` block).
+    pub fn option(self, name: &'static str, value: Option<impl ToString>) -> Self {
+        let on = value.is_some();
+        self.value(name, value.map(|v| v.to_string()).unwrap_or_default())
+            .flag(name, on)
+    }
+
+    /// The filled template.
+    pub fn render(&self, text: &str) -> String {
+        let values: Vec<(&str, &str)> = self.values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        fill(text, &values, &self.flags)
+    }
 }
 
 enum Tag<'a> {
@@ -101,7 +156,20 @@ mod tests {
     }
 
     #[test]
+    fn a_placeholder_alone_on_its_line_is_the_values_lines() {
+        let t = "[\n{{items}}\n]\n  {{items}}\n";
+        assert_eq!(
+            fill(t, &[("items", "a,\nb,\n")], &[]),
+            "[\na,\nb,\n]\n  a,\nb,\n\n"
+        );
+        assert_eq!(fill(t, &[("items", "")], &[]), "[\n]\n  \n");
+    }
+
+    #[test]
     fn values_are_not_scanned_again() {
-        assert_eq!(fill("{{a}}\n", &[("a", "{{b}}"), ("b", "no")], &[]), "{{b}}\n");
+        assert_eq!(
+            fill("{{a}}\n", &[("a", "{{b}}"), ("b", "no")], &[]),
+            "{{b}}\n"
+        );
     }
 }
