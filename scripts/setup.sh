@@ -19,6 +19,26 @@ DEBIAN_PACKAGES=(postgresql pgbouncer redis-server prometheus chromium chromium-
 
 log() { printf '[setup] %s\n' "$*"; }
 
+# rust-toolchain.toml pins the toolchain by version; rustup would try to download it, and these
+# machines reach no toolchain server. Their one installed toolchain is "stable": when that is the
+# pinned version, make it known under the version's name too (rustup's own directory layout).
+PINNED=$(sed -n 's/^channel = "\(.*\)"$/\1/p' rust-toolchain.toml)
+TOOLCHAINS="${RUSTUP_HOME:-$HOME/.rustup}/toolchains"
+HOST=$(cd / && rustc +stable -vV | sed -n 's/^host: //p')
+if [ ! -e "$TOOLCHAINS/$PINNED-$HOST" ]; then
+  STABLE=$(cd / && rustc +stable --version)
+  case "$STABLE" in
+    "rustc $PINNED "*)
+      log "linking the installed stable toolchain ($STABLE) as $PINNED-$HOST"
+      ln -s "$TOOLCHAINS/stable-$HOST" "$TOOLCHAINS/$PINNED-$HOST" ;;
+    *)
+      echo "[setup] rust-toolchain.toml pins $PINNED, but the installed stable toolchain is $STABLE" >&2
+      echo "[setup] and none can be downloaded here: install $PINNED, or update the pin after checking" >&2
+      echo "[setup] that scripts/release-build.sh's unstable flags still work with the new version." >&2
+      exit 1 ;;
+  esac
+fi
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
