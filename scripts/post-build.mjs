@@ -32,10 +32,12 @@ if (release) {
     const path = join(dir, f);
     writeFileSync(path, await minify(f, readFileSync(path, "utf8")));
   }
-  // The wasm and its glue find each other by short names (scripts/wasm-names.mjs).
+  // The wasm and its glue find each other by short names (scripts/wasm-names.mjs), unless
+  // POOLCALC_WASM_NAMES=0 turns that off (the fallback build in `make test` does; README, "Toolchain
+  // facts", says when to drop the rewrite).
   const glue = files.find((f) => f.endsWith(".js") && f !== "sw.js");
   const module = files.find((f) => f.endsWith(".wasm"));
-  if (glue && module) {
+  if (glue && module && process.env.POOLCALC_WASM_NAMES !== "0") {
     const shorter = shortenNames(readFileSync(join(dir, module)), readFileSync(join(dir, glue), "utf8"));
     writeFileSync(join(dir, module), shorter.wasm);
     writeFileSync(join(dir, glue), shorter.js);

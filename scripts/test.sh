@@ -20,6 +20,9 @@ cargo clippy --target wasm32-unknown-unknown --lib --bins --locked -- -D warning
 stage "cargo test (native)"
 cargo test --locked
 
+stage "build scripts: scripts/wasm-names.mjs on a fixture"
+node --test tests/build/
+
 stage "real programs: PostgreSQL, PgBouncer 1.18, Prisma 7, psql, redis-server (single and cluster) + BullMQ, KafkaJS, librdkafka, tsc, promtool"
 cargo build --locked --bin poolcalc
 node --test --test-concurrency=1 --test-timeout=180000 tests/real/
@@ -36,5 +39,11 @@ fi
 
 stage "browser tests (headless Chromium against dist/)"
 node --test --test-concurrency=1 --test-timeout=180000 tests/browser/
+
+stage "fallback release build (stable flags only, no wasm-names rewrite) and the smoke test on it"
+# What to ship if the release pipeline's cleverness breaks (README, "Toolchain facts"): plain
+# `trunk build --release` with POOLCALC_WASM_NAMES=0, in its own target and dist directories.
+POOLCALC_WASM_NAMES=0 CARGO_TARGET_DIR=target/fallback trunk build --release --offline --dist dist-fallback
+POOLCALC_DIST=dist-fallback node --test --test-timeout=180000 tests/browser/smoke.test.mjs
 
 printf '\n==== all stages passed ====\n'

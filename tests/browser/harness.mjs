@@ -88,7 +88,8 @@ export async function fieldValues(page) {
 export function useSite(setup = async () => {}) {
   const site = {};
   before(async () => {
-    site.server = await serveDist("dist");
+    // POOLCALC_DIST serves another build (the fallback build in scripts/test.sh).
+    site.server = await serveDist(process.env.POOLCALC_DIST ?? "dist");
     site.browser = await launch();
     await setup(site);
   });
