@@ -1,6 +1,8 @@
 //! Character rules for user text that reaches an output file, and percent-encoding for links.
 //! Every rule names the format that forces it (shared/reference/domain-facts.md §7).
 
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
 /// Host names: letters, digits, `.` and `-` (RFC 1123), 1 to 253 characters, or an IPv4 address.
 pub fn check_host(s: &str) -> Result<(), String> {
     let ok = !s.is_empty()
@@ -76,51 +78,74 @@ pub fn check_path(s: &str) -> Result<(), String> {
 }
 
 /// Percent-decodes a query component (`+` is a space). Malformed escapes are an error, never
-/// passed through.
+/// passed through: the share-link contract refuses them, while `percent-encoding` (like browsers)
+/// would keep a stray `%` as it is, so each `%` is checked here before the crate decodes.
 pub fn percent_decode(s: &str) -> Result<String, String> {
-    let mut out = Vec::with_capacity(s.len());
-    let mut bytes = s.bytes();
-    while let Some(b) = bytes.next() {
-        match b {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hi = bytes.next().and_then(|c| (c as char).to_digit(16));
-                let lo = bytes.next().and_then(|c| (c as char).to_digit(16));
-                match (hi, lo) {
-                    (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
-                    _ => return Err("a malformed %-escape".into()),
-                }
-            }
-            _ => out.push(b),
-        }
+    let bytes = s.as_bytes();
+    let malformed = bytes.iter().enumerate().any(|(at, b)| {
+        *b == b'%'
+            && !bytes
+                .get(at + 1..at + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    });
+    if malformed {
+        return Err("a malformed %-escape".into());
     }
-    String::from_utf8(out).map_err(|_| "text that is not UTF-8".into())
+    // `+` is a space only where it is written as `+`; an encoded `%2B` stays a plus.
+    let spaced = s.replace('+', " ");
+    percent_decode_str(&spaced)
+        .decode_utf8()
+        .map(|text| text.into_owned())
+        .map_err(|_| "text that is not UTF-8".into())
 }
 
+/// RFC 3986 unreserved characters: everything else is escaped in a URL component.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A share-link value also keeps the `:` and `,` of the link's own syntax (both are allowed
+/// unencoded in a query).
+const QUERY_VALUE: &AsciiSet = &COMPONENT.remove(b':').remove(b',');
+
 /// Percent-encodes a query component, keeping RFC 3986 unreserved characters and the `:` and `,`
-/// that the link's own syntax uses (both are allowed unencoded in a query).
+/// that the link's own syntax uses.
 pub fn percent_encode_query(s: &str) -> String {
-    encode(s, |b| {
-        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':' | b',')
-    })
+    utf8_percent_encode(s, QUERY_VALUE).to_string()
 }
 
 /// Percent-encodes one part of a URL's authority or path (user, password, database): only RFC 3986
 /// unreserved characters stay as they are, so `@ : / ? # [ ] % & = +` and spaces are all escaped.
 pub fn percent_encode_component(s: &str) -> String {
-    encode(s, |b| {
-        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
-    })
+    utf8_percent_encode(s, COMPONENT).to_string()
 }
 
-fn encode(s: &str, keep: impl Fn(u8) -> bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if keep(b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoding_is_strict_and_plus_is_a_space() {
+        assert_eq!(percent_decode("a+b%2Bc%C3%A9").as_deref(), Ok("a b+cé"));
+        for bad in ["%", "%4", "%zz", "a%g1", "%%41"] {
+            assert!(percent_decode(bad).is_err(), "{bad} must be refused");
         }
+        assert_eq!(percent_decode("%FF"), Err("text that is not UTF-8".into()));
     }
-    out
+
+    #[test]
+    fn encoding_keeps_only_what_each_place_allows() {
+        let s = "a-b.c_d~e:f,g h@i/j?k#l%m+n=o&pé";
+        assert_eq!(
+            percent_encode_component(s),
+            "a-b.c_d~e%3Af%2Cg%20h%40i%2Fj%3Fk%23l%25m%2Bn%3Do%26p%C3%A9"
+        );
+        assert_eq!(
+            percent_encode_query(s),
+            "a-b.c_d~e:f,g%20h%40i%2Fj%3Fk%23l%25m%2Bn%3Do%26p%C3%A9"
+        );
+        assert_eq!(percent_decode(&percent_encode_query(s)).as_deref(), Ok(s));
+    }
 }
