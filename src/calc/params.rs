@@ -35,9 +35,35 @@ pub enum Value<'a> {
     Text(&'a str),
 }
 
+/// The form section a parameter's field stands in. The form shows each section's fields in the
+/// table's order, which is also the order a link writes them in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Environment,
+    Database,
+    Pooler,
+    Redis,
+    Kafka,
+}
+
+impl Section {
+    /// The section's heading on the form.
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Environment => "Environment",
+            Section::Database => "Database server",
+            Section::Pooler => "Pooler and ORM",
+            Section::Redis => "Redis",
+            Section::Kafka => "Kafka",
+        }
+    }
+}
+
 /// One parameter of the share link.
 pub struct Param {
     pub name: &'static str,
+    /// Where the form shows its field.
+    pub section: Section,
     pub kind: Kind,
     /// The form's label, and words for its hint beside the allowed range.
     pub label: &'static str,
@@ -239,6 +265,7 @@ macro_rules! choices {
 
 const fn row(
     name: &'static str,
+    section: Section,
     kind: Kind,
     label: &'static str,
     hint: &'static str,
@@ -247,6 +274,7 @@ const fn row(
 ) -> Param {
     Param {
         name,
+        section,
         kind,
         label,
         hint,
@@ -313,6 +341,7 @@ fn kafka_on(i: &Inputs) -> bool {
 pub const PARAMS: &[Param] = &[
     row(
         "env",
+        Section::Environment,
         choices!(Env),
         "Environment",
         "the runbook's rows: pool size and timeouts",
@@ -321,6 +350,7 @@ pub const PARAMS: &[Param] = &[
     ),
     row(
         "preset",
+        Section::Environment,
         optional(check_preset),
         "Preset",
         "runbook: load the runbook's own settings, to review them",
@@ -335,61 +365,17 @@ pub const PARAMS: &[Param] = &[
     ),
     row(
         "provider",
+        Section::Database,
         choices!(Provider),
         "Provider",
         "",
         |i| i.db.provider.to_string(),
         |i, v| i.db.provider = choice(v),
     ),
-    sized(
-        row(
-            "db_cores",
-            number(1, 512),
-            "Database server cores",
-            "physical cores",
-            |i| i.db.cores.to_string(),
-            |i, v| i.db.cores = num(v) as u32,
-        ),
-        |p| p.budget.db_cores,
-    ),
-    row(
-        "db_storage",
-        choices!(Storage),
-        "Storage",
-        "",
-        |i| i.db.storage.to_string(),
-        |i, v| i.db.storage = choice(v),
-    ),
-    row(
-        "db_spindles",
-        number(0, 128),
-        "Effective spindles",
-        "counts only with hdd",
-        |i| i.db.spindles.to_string(),
-        |i, v| i.db.spindles = num(v) as u32,
-    ),
-    sized(
-        row(
-            "db_max_conn",
-            number(1, 262_143),
-            "max_connections",
-            "connections",
-            |i| i.db.max_connections.to_string(),
-            |i, v| i.db.max_connections = num(v) as u32,
-        ),
-        |p| p.budget.max_connections,
-    ),
-    row(
-        "db_reserved",
-        number(0, 1000),
-        "Reserved slots",
-        "superuser_reserved_connections + reserved_connections",
-        |i| i.db.reserved.to_string(),
-        |i, v| i.db.reserved = num(v) as u32,
-    ),
     when(
         row(
             "rds_class",
+            Section::Database,
             optional(check_rds_class),
             "RDS instance class",
             "fills cores and max_connections",
@@ -401,6 +387,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "supabase_tier",
+            Section::Database,
             choices!(SupabaseTier),
             "Supabase compute size",
             "fills cores and max_connections",
@@ -409,73 +396,10 @@ pub const PARAMS: &[Param] = &[
         ),
         |i| i.db.provider == Provider::Supabase,
     ),
-    row(
-        "headroom",
-        number(0, 1000),
-        "Headroom",
-        "slots kept for migrations, admin, exporters",
-        |i| i.db.headroom.to_string(),
-        |i, v| i.db.headroom = num(v) as u32,
-    ),
-    row(
-        "db_host",
-        checked(check_host),
-        "Host",
-        "host name or IPv4",
-        |i| i.db.host.clone(),
-        |i, v| i.db.host = text(v),
-    ),
-    row(
-        "db_port",
-        number(1, 65_535),
-        "Port",
-        "",
-        |i| i.db.port.to_string(),
-        |i, v| i.db.port = num(v) as u16,
-    ),
-    row(
-        "db_name",
-        checked(check_db_name),
-        "Database",
-        "letters, digits, _ (1–63)",
-        |i| i.db.name.clone(),
-        |i, v| i.db.name = text(v),
-    ),
-    row(
-        "db_user",
-        checked(check_db_user),
-        "User",
-        "letters, digits, _ . - (1–63)",
-        |i| i.db.user.clone(),
-        |i, v| i.db.user = text(v),
-    ),
-    row(
-        "db_schema",
-        optional(check_schema),
-        "Schema",
-        "optional; lower-case identifier",
-        |i| opt(&i.db.schema),
-        |i, v| i.db.schema = text_or_none(v),
-    ),
-    row(
-        "sslmode",
-        choices!(SslMode),
-        "sslmode",
-        "the apps' TLS; require makes PgBouncer offer TLS too",
-        |i| i.db.sslmode.to_string(),
-        |i, v| i.db.sslmode = choice(v),
-    ),
-    row(
-        "db_ca_file",
-        optional(check_path),
-        "Database CA file",
-        "optional; absolute path on the app hosts, to verify the server",
-        |i| opt(&i.db.ca_file),
-        |i, v| i.db.ca_file = text_or_none(v),
-    ),
     when(
         row(
             "supabase_ref",
+            Section::Database,
             optional(check_supabase_ref),
             "Supabase project ref",
             "the <ref> in db.<ref>.supabase.co",
@@ -484,8 +408,132 @@ pub const PARAMS: &[Param] = &[
         ),
         |i| i.db.provider == Provider::Supabase,
     ),
+    sized(
+        row(
+            "db_cores",
+            Section::Database,
+            number(1, 512),
+            "Database server cores",
+            "physical cores",
+            |i| i.db.cores.to_string(),
+            |i, v| i.db.cores = num(v) as u32,
+        ),
+        |p| p.budget.db_cores,
+    ),
+    sized(
+        row(
+            "db_max_conn",
+            Section::Database,
+            number(1, 262_143),
+            "max_connections",
+            "connections",
+            |i| i.db.max_connections.to_string(),
+            |i, v| i.db.max_connections = num(v) as u32,
+        ),
+        |p| p.budget.max_connections,
+    ),
+    row(
+        "db_reserved",
+        Section::Database,
+        number(0, 1000),
+        "Reserved slots",
+        "superuser_reserved_connections + reserved_connections",
+        |i| i.db.reserved.to_string(),
+        |i, v| i.db.reserved = num(v) as u32,
+    ),
+    row(
+        "headroom",
+        Section::Database,
+        number(0, 1000),
+        "Headroom",
+        "slots kept for migrations, admin, exporters",
+        |i| i.db.headroom.to_string(),
+        |i, v| i.db.headroom = num(v) as u32,
+    ),
+    row(
+        "db_storage",
+        Section::Database,
+        choices!(Storage),
+        "Storage",
+        "",
+        |i| i.db.storage.to_string(),
+        |i, v| i.db.storage = choice(v),
+    ),
+    row(
+        "db_spindles",
+        Section::Database,
+        number(0, 128),
+        "Effective spindles",
+        "counts only with hdd",
+        |i| i.db.spindles.to_string(),
+        |i, v| i.db.spindles = num(v) as u32,
+    ),
+    row(
+        "db_host",
+        Section::Database,
+        checked(check_host),
+        "Host",
+        "host name or IPv4",
+        |i| i.db.host.clone(),
+        |i, v| i.db.host = text(v),
+    ),
+    row(
+        "db_port",
+        Section::Database,
+        number(1, 65_535),
+        "Port",
+        "",
+        |i| i.db.port.to_string(),
+        |i, v| i.db.port = num(v) as u16,
+    ),
+    row(
+        "db_name",
+        Section::Database,
+        checked(check_db_name),
+        "Database",
+        "letters, digits, _ (1–63)",
+        |i| i.db.name.clone(),
+        |i, v| i.db.name = text(v),
+    ),
+    row(
+        "db_user",
+        Section::Database,
+        checked(check_db_user),
+        "User",
+        "letters, digits, _ . - (1–63)",
+        |i| i.db.user.clone(),
+        |i, v| i.db.user = text(v),
+    ),
+    row(
+        "db_schema",
+        Section::Database,
+        optional(check_schema),
+        "Schema",
+        "optional; lower-case identifier",
+        |i| opt(&i.db.schema),
+        |i, v| i.db.schema = text_or_none(v),
+    ),
+    row(
+        "sslmode",
+        Section::Database,
+        choices!(SslMode),
+        "sslmode",
+        "the apps' TLS; require makes PgBouncer offer TLS too",
+        |i| i.db.sslmode.to_string(),
+        |i, v| i.db.sslmode = choice(v),
+    ),
+    row(
+        "db_ca_file",
+        Section::Database,
+        optional(check_path),
+        "Database CA file",
+        "optional; absolute path on the app hosts, to verify the server",
+        |i| opt(&i.db.ca_file),
+        |i, v| i.db.ca_file = text_or_none(v),
+    ),
     row(
         "pooler",
+        Section::Pooler,
         choices!(Pooler),
         "Pooler",
         "",
@@ -495,6 +543,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "pgb_version",
+            Section::Pooler,
             Kind::Choice(|| {
                 vec![
                     "1.18", "1.19", "1.20", "1.21", "1.22", "1.23", "1.24", "1.25",
@@ -514,6 +563,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "pgb_mode",
+            Section::Pooler,
             choices!(PoolMode),
             "Pool mode",
             "",
@@ -525,6 +575,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "pgb_instances",
+            Section::Pooler,
             number(1, 64),
             "PgBouncer instances",
             "processes in front of the database",
@@ -536,6 +587,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "pgb_host",
+            Section::Pooler,
             checked(check_host),
             "Pooler host",
             "where clients reach it",
@@ -547,6 +599,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "pgb_port",
+            Section::Pooler,
             number(1, 65_535),
             "Pooler port",
             "Supavisor: 6543 transaction, 5432 session; 6432 picks the mode's port",
@@ -558,6 +611,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "pgb_auth_file",
+            Section::Pooler,
             checked(check_path),
             "auth_file path",
             "absolute path of userlist.txt",
@@ -568,6 +622,7 @@ pub const PARAMS: &[Param] = &[
     ),
     row(
         "prisma",
+        Section::Pooler,
         choices!(Prisma),
         "Prisma version",
         "6: pool in the URL; 7: @prisma/adapter-pg",
@@ -576,6 +631,7 @@ pub const PARAMS: &[Param] = &[
     ),
     row(
         "app_cores",
+        Section::Pooler,
         number(1, 512),
         "App host cores",
         "physical cores of one app instance",
@@ -584,6 +640,7 @@ pub const PARAMS: &[Param] = &[
     ),
     row(
         "surge",
+        Section::Environment,
         choices!(Surge),
         "Deploy surge",
         "none ×1, rolling ×1.25 (rounded up), bluegreen ×2",
@@ -592,6 +649,7 @@ pub const PARAMS: &[Param] = &[
     ),
     row(
         "redis",
+        Section::Redis,
         choices!(RedisMode),
         "Redis",
         "",
@@ -601,6 +659,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "redis_use",
+            Section::Redis,
             checked(check_uses),
             "Redis uses",
             "queue workers and subscribers each need their own connection",
@@ -623,6 +682,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "redis_host",
+            Section::Redis,
             checked(check_host),
             "Redis host",
             "",
@@ -634,6 +694,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "redis_port",
+            Section::Redis,
             number(1, 65_535),
             "Redis port",
             "",
@@ -645,6 +706,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "redis_db",
+            Section::Redis,
             number(0, 255),
             "Redis database",
             "",
@@ -656,6 +718,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "redis_nodes",
+            Section::Redis,
             optional(check_hosts),
             "Cluster seeds",
             "comma list of host:port",
@@ -669,6 +732,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "redis_masters",
+            Section::Redis,
             number(1, 1000),
             "Cluster masters",
             "every client connects to each master",
@@ -680,6 +744,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "redis_queues",
+            Section::Redis,
             number(1, 100),
             "BullMQ queues per replica",
             "a Worker and a QueueEvents each",
@@ -690,18 +755,8 @@ pub const PARAMS: &[Param] = &[
     ),
     when(
         row(
-            "redis_tls",
-            Kind::Flag,
-            "TLS",
-            "",
-            |i| u8::from(i.redis.tls).to_string(),
-            |i, v| i.redis.tls = flag(v),
-        ),
-        redis_on,
-    ),
-    when(
-        row(
             "redis_maxclients",
+            Section::Redis,
             number(1, 10_000_000),
             "maxclients",
             "the server's client limit",
@@ -710,8 +765,21 @@ pub const PARAMS: &[Param] = &[
         ),
         redis_on,
     ),
+    when(
+        row(
+            "redis_tls",
+            Section::Redis,
+            Kind::Flag,
+            "TLS",
+            "",
+            |i| u8::from(i.redis.tls).to_string(),
+            |i, v| i.redis.tls = flag(v),
+        ),
+        redis_on,
+    ),
     row(
         "kafka",
+        Section::Kafka,
         choices!(KafkaClient),
         "Kafka client",
         "confluent: @confluentinc/kafka-javascript",
@@ -721,6 +789,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "kafka_brokers",
+            Section::Kafka,
             checked(check_hosts),
             "Brokers",
             "comma list of host:port",
@@ -736,6 +805,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "kafka_eos",
+            Section::Kafka,
             Kind::Flag,
             "Exactly-once (idempotent) producer",
             "",
@@ -747,6 +817,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "kafka_compression",
+            Section::Kafka,
             choices!(Compression),
             "Compression",
             "",
@@ -758,6 +829,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "kafka_ssl",
+            Section::Kafka,
             Kind::Flag,
             "SSL",
             "",
@@ -769,6 +841,7 @@ pub const PARAMS: &[Param] = &[
     when(
         row(
             "kafka_sasl",
+            Section::Kafka,
             choices!(Sasl),
             "SASL",
             "",

@@ -8,7 +8,7 @@ use super::form_spec::Item;
 use super::state::{state, AppState};
 use crate::calc::budget::sized_by_provider;
 use crate::calc::inputs::RedisUse;
-use crate::calc::params::{param, Kind, Param};
+use crate::calc::params::{Kind, Param};
 
 /// The element id of a parameter's field (findings link to it).
 pub fn field_id(key: &str) -> String {
@@ -22,46 +22,37 @@ const SECRET_HINT: &str =
 #[component]
 pub fn Field(
     /// What the field is (from the form's layout).
-    item: &'static Item,
+    item: Item,
 ) -> impl IntoView {
     let s = state();
     let applies = match item {
-        Item::Param(k) | Item::Select(k, _) | Item::Uses(k) => param(k).and_then(|p| p.applies),
-        Item::Secret(_, _, applies) => Some(*applies),
+        Item::Param(p) | Item::Select(p, _) | Item::Uses(p) => p.applies,
+        Item::Secret(_, _, applies) => Some(applies),
     };
     // Only fields that come and go subscribe to the inputs.
     let shown = applies.map(|f| Memo::new(move |_| s.inputs.with(f)));
     move || shown.is_none_or(|m| m.get()).then(|| field_body(s, item))
 }
 
-fn field_body(s: AppState, item: &'static Item) -> AnyView {
+fn field_body(s: AppState, item: Item) -> AnyView {
     match item {
         Item::Secret(key, label, _) => secret_field(s, key, label),
-        Item::Uses(key) => match param(key) {
-            Some(p) => uses_field(s, p),
-            None => ().into_any(),
-        },
-        Item::Select(key, options) => match param(key) {
-            Some(p) => labelled(s, p, &p.form_hint(), select(s, p, options())),
-            None => ().into_any(),
-        },
-        Item::Param(key) => match param(key) {
-            Some(p) => {
-                let control = match p.kind {
-                    Kind::Choice(values) => select(
-                        s,
-                        p,
-                        values()
-                            .into_iter()
-                            .map(|v| (v.to_string(), v.to_string()))
-                            .collect(),
-                    ),
-                    kind => input(s, p, kind),
-                };
-                labelled(s, p, &p.form_hint(), control)
-            }
-            None => ().into_any(),
-        },
+        Item::Uses(p) => uses_field(s, p),
+        Item::Select(p, options) => labelled(s, p, &p.form_hint(), select(s, p, options())),
+        Item::Param(p) => {
+            let control = match p.kind {
+                Kind::Choice(values) => select(
+                    s,
+                    p,
+                    values()
+                        .into_iter()
+                        .map(|v| (v.to_string(), v.to_string()))
+                        .collect(),
+                ),
+                kind => input(s, p, kind),
+            };
+            labelled(s, p, &p.form_hint(), control)
+        }
     }
 }
 

@@ -4,18 +4,19 @@
 use leptos::prelude::*;
 
 use super::fields::Field;
-use super::form_spec::{Item, BOTTOM, TOP};
+use super::form_spec::{items, BOTTOM, TOP};
 use super::pins::Pins;
 use super::services::ServicesTable;
 use super::state::state;
+use crate::calc::params::Section;
 
-fn sections(list: &'static [(&'static str, &'static [Item])]) -> impl IntoView {
+fn sections(list: &'static [Section]) -> impl IntoView {
     list.iter()
-        .map(|(legend, items)| {
+        .map(|section| {
             view! {
                 <fieldset>
-                    <legend>{*legend}</legend>
-                    {items.iter().map(|item| view! { <Field item=item /> }).collect_view()}
+                    <legend>{section.title()}</legend>
+                    {items(*section).into_iter().map(|item| view! { <Field item=item /> }).collect_view()}
                 </fieldset>
             }
         })

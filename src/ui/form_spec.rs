@@ -1,113 +1,80 @@
-//! The form's layout: which parameters stand in which section, in what order, and the fields
-//! that are not link parameters (passwords). Labels, hints, ranges, choices, when a field applies
-//! and what a provider preset decides all come from the parameter table (calc/params.rs).
+//! The form's layout. Each section shows its parameters in the parameter table's order
+//! (calc/params.rs, which also holds their labels, hints, ranges, choices, when a field applies
+//! and what a provider preset decides), then its passwords. This file only names the controls that
+//! differ from what a parameter's kind calls for, and the passwords, which are not link parameters.
 
 use crate::calc::inputs::{Inputs, KafkaClient, RedisMode};
+use crate::calc::params::{Param, Section, PARAMS};
 use crate::calc::presets::RDS_CLASSES;
 
 /// One field of the form.
+#[derive(Clone, Copy)]
 pub enum Item {
     /// A link parameter, with the control its kind calls for.
-    Param(&'static str),
+    Param(&'static Param),
     /// A link parameter shown as a select with these (value, label) options.
-    Select(&'static str, fn() -> Vec<(String, String)>),
+    Select(&'static Param, fn() -> Vec<(String, String)>),
     /// The Redis uses, as checkboxes.
-    Uses(&'static str),
+    Uses(&'static Param),
     /// A password: this tab's memory only (key, label, when it applies).
     Secret(&'static str, &'static str, fn(&Inputs) -> bool),
 }
 
-use Item::*;
+/// The sections before the services table, and after it.
+pub const TOP: &[Section] = &[Section::Environment, Section::Database, Section::Pooler];
+pub const BOTTOM: &[Section] = &[Section::Redis, Section::Kafka];
 
-/// The form's sections before the services table.
-pub const TOP: &[(&str, &[Item])] = &[
+/// Passwords, at the end of their section.
+const SECRETS: &[(Section, Item)] = &[
     (
-        "Environment",
-        &[
-            Param("env"),
-            Select("preset", || {
-                vec![
-                    ("".into(), "none".into()),
-                    ("runbook".into(), "runbook".into()),
-                ]
-            }),
-            Param("surge"),
-        ],
+        Section::Database,
+        Item::Secret("db_password", "Database password", |_| true),
     ),
     (
-        "Database server",
-        &[
-            Param("provider"),
-            Select("rds_class", rds_options),
-            Param("supabase_tier"),
-            Param("supabase_ref"),
-            Param("db_cores"),
-            Param("db_max_conn"),
-            Param("db_reserved"),
-            Param("headroom"),
-            Param("db_storage"),
-            Param("db_spindles"),
-            Param("db_host"),
-            Param("db_port"),
-            Param("db_name"),
-            Param("db_user"),
-            Param("db_schema"),
-            Param("sslmode"),
-            Param("db_ca_file"),
-            Secret("db_password", "Database password", |_| true),
-        ],
+        Section::Redis,
+        Item::Secret("redis_password", "Redis password", |i| {
+            i.redis.mode != RedisMode::Off
+        }),
     ),
     (
-        "Pooler and ORM",
-        &[
-            Param("pooler"),
-            Param("pgb_version"),
-            Param("pgb_mode"),
-            Param("pgb_instances"),
-            Param("pgb_host"),
-            Param("pgb_port"),
-            Param("pgb_auth_file"),
-            Param("prisma"),
-            Param("app_cores"),
-        ],
+        Section::Kafka,
+        Item::Secret("kafka_password", "Kafka SASL password", |i| {
+            i.kafka.client != KafkaClient::Off
+        }),
     ),
 ];
 
-/// The form's sections after the services table.
-pub const BOTTOM: &[(&str, &[Item])] = &[
-    (
-        "Redis",
-        &[
-            Param("redis"),
-            Uses("redis_use"),
-            Param("redis_host"),
-            Param("redis_port"),
-            Param("redis_db"),
-            Param("redis_nodes"),
-            Param("redis_masters"),
-            Param("redis_queues"),
-            Param("redis_maxclients"),
-            Param("redis_tls"),
-            Secret("redis_password", "Redis password", |i| {
-                i.redis.mode != RedisMode::Off
-            }),
-        ],
-    ),
-    (
-        "Kafka",
-        &[
-            Param("kafka"),
-            Param("kafka_brokers"),
-            Param("kafka_eos"),
-            Param("kafka_compression"),
-            Param("kafka_ssl"),
-            Param("kafka_sasl"),
-            Secret("kafka_password", "Kafka SASL password", |i| {
-                i.kafka.client != KafkaClient::Off
-            }),
-        ],
-    ),
-];
+/// The control for a parameter: a few have options with their own labels, or checkboxes.
+fn control(p: &'static Param) -> Item {
+    match p.name {
+        "preset" => Item::Select(p, preset_options),
+        "rds_class" => Item::Select(p, rds_options),
+        "redis_use" => Item::Uses(p),
+        _ => Item::Param(p),
+    }
+}
+
+/// The fields of one section, in order.
+pub fn items(section: Section) -> Vec<Item> {
+    PARAMS
+        .iter()
+        .filter(|p| p.section == section)
+        .map(control)
+        .chain(
+            SECRETS
+                .iter()
+                .filter(|(s, _)| *s == section)
+                .map(|(_, item)| *item),
+        )
+        .collect()
+}
+
+fn preset_options() -> Vec<(String, String)> {
+    vec![
+        ("".into(), "none".into()),
+        ("runbook".into(), "runbook".into()),
+    ]
+}
 
 fn rds_options() -> Vec<(String, String)> {
     std::iter::once((
