@@ -323,7 +323,8 @@ fn pgbouncer(i: &Inputs) -> bool {
 fn any_pooler(i: &Inputs) -> bool {
     i.pooler.kind != Pooler::None
 }
-fn redis_on(i: &Inputs) -> bool {
+/// Whether Redis is in use (its fields and password apply).
+pub fn redis_on(i: &Inputs) -> bool {
     i.redis.mode != RedisMode::Off
 }
 fn redis_single(i: &Inputs) -> bool {
@@ -332,7 +333,8 @@ fn redis_single(i: &Inputs) -> bool {
 fn redis_cluster(i: &Inputs) -> bool {
     i.redis.mode == RedisMode::Cluster
 }
-fn kafka_on(i: &Inputs) -> bool {
+/// Whether Kafka is in use (its fields and password apply).
+pub fn kafka_on(i: &Inputs) -> bool {
     i.kafka.client != KafkaClient::Off
 }
 

@@ -3,8 +3,8 @@
 //! and what a provider preset decides), then its passwords. This file only names the controls that
 //! differ from what a parameter's kind calls for, and the passwords, which are not link parameters.
 
-use crate::calc::inputs::{Inputs, KafkaClient, RedisMode};
-use crate::calc::params::{Param, Section, PARAMS};
+use crate::calc::inputs::Inputs;
+use crate::calc::params::{kafka_on, redis_on, Param, Section, PARAMS};
 use crate::calc::presets::RDS_CLASSES;
 
 /// One field of the form.
@@ -32,15 +32,11 @@ const SECRETS: &[(Section, Item)] = &[
     ),
     (
         Section::Redis,
-        Item::Secret("redis_password", "Redis password", |i| {
-            i.redis.mode != RedisMode::Off
-        }),
+        Item::Secret("redis_password", "Redis password", redis_on),
     ),
     (
         Section::Kafka,
-        Item::Secret("kafka_password", "Kafka SASL password", |i| {
-            i.kafka.client != KafkaClient::Off
-        }),
+        Item::Secret("kafka_password", "Kafka SASL password", kafka_on),
     ),
 ];
 
