@@ -1,4 +1,5 @@
-//! The command-line tool: `poolcalc [--json | --artifact NAME] [QUERY]`.
+//! The command-line tool: `poolcalc [--json | --artifact NAME] [QUERY]`, and
+//! `poolcalc audit [--json] [--query QUERY] [--as KIND] FILE...`.
 //! QUERY is a share-link query string (with or without `?`) or a whole share link.
 //! Exit status: 0 without error findings, 3 with one (output still printed), 2 for invalid input.
 
@@ -13,7 +14,16 @@ const USAGE: &str = "usage: poolcalc [--json | --artifact NAME [--service NAME]]
   --json  print the whole plan as JSON\n\
   --artifact NAME  print one artifact, byte for byte as the page shows it\n\
   --service NAME   for the per-service artifacts (env, database-url): which service (default: the first)\n\
-Secrets come only from POOLCALC_DB_PASSWORD, POOLCALC_REDIS_PASSWORD, POOLCALC_KAFKA_PASSWORD.";
+Secrets come only from POOLCALC_DB_PASSWORD, POOLCALC_REDIS_PASSWORD, POOLCALC_KAFKA_PASSWORD.\n\
+\n\
+usage: poolcalc audit [--json] [--query QUERY] [--as KIND] FILE...\n\
+  reads the configs you run (pgbouncer.ini, userlist.txt, .env files, postgresql:// URLs in a\n\
+  file, ioredis or KafkaJS options, psql output of diagnostics.sql) and prints the findings, each\n\
+  at its line, the settings beside the plan for QUERY, and the link that adopts them\n\
+  --as KIND  the kind of the FILE after it, when the name and the content do not tell:\n\
+             pgbouncer.ini, userlist.txt, env, url, ioredis, kafka, show-pools, show-config,\n\
+             show-max-connections, connections\n\
+  -          reads a text from standard input";
 
 enum Output {
     Summary,
@@ -22,6 +32,9 @@ enum Output {
 }
 
 fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("audit") {
+        return audit_main(std::env::args().skip(2).collect());
+    }
     let mut output = Output::Summary;
     let mut query = None;
     let mut service = None;
@@ -150,4 +163,87 @@ fn secrets_from_env() -> Result<Secrets, ExitCode> {
         }
         ExitCode::from(2)
     })
+}
+
+/// `poolcalc audit`: exit 0 without error findings, 3 with one, 2 for unreadable input.
+fn audit_main(args: Vec<String>) -> ExitCode {
+    use poolcalc::audit::{self, Kind, Pasted};
+    use std::io::Read;
+    let mut json = false;
+    let mut query = String::new();
+    let mut texts: Vec<Pasted> = Vec::new();
+    let mut next_kind = Kind::Auto;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--json" => json = true,
+            "--query" => match args.next() {
+                Some(q) => query = q,
+                None => return usage("--query needs a QUERY"),
+            },
+            "--as" => match args.next().map(|k| k.parse::<Kind>()) {
+                Some(Ok(k)) => next_kind = k,
+                _ => return usage(&format!("--as needs a KIND: one of {}", Kind::allowed())),
+            },
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            a if a.starts_with("--") => return usage(&format!("unknown option {a}")),
+            path => {
+                let mut bytes = Vec::new();
+                let read = if path == "-" {
+                    std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+                } else {
+                    std::fs::File::open(path).and_then(|mut f| {
+                        f.by_ref()
+                            .take(audit::MAX_BYTES as u64 + 1)
+                            .read_to_end(&mut bytes)
+                            .map(|_| ())
+                    })
+                };
+                if let Err(e) = read {
+                    eprintln!("poolcalc: cannot read {path}: {e}");
+                    return ExitCode::from(2);
+                }
+                let Ok(text) = String::from_utf8(bytes) else {
+                    eprintln!("poolcalc: {path} is not UTF-8 text: poolcalc audits configuration files, not binaries");
+                    return ExitCode::from(2);
+                };
+                let name = if path == "-" { "stdin" } else { path };
+                // Without --as, the name and then the content say the kind.
+                let kind = next_kind;
+                texts.push(Pasted {
+                    name: name.to_string(),
+                    kind,
+                    text,
+                });
+                next_kind = Kind::Auto;
+            }
+        }
+    }
+    if texts.is_empty() {
+        return usage("audit needs at least one FILE");
+    }
+    let parsed = page::parse(&query);
+    if !parsed.errors.is_empty() {
+        for e in &parsed.errors {
+            eprintln!("poolcalc: invalid parameter {e}");
+        }
+        return ExitCode::from(2);
+    }
+    let report = audit::audit(&parsed.inputs, &texts);
+    if json {
+        let mut text = serde_json::to_string_pretty(&report)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        text.push('\n');
+        print!("{text}");
+    } else {
+        print!("{}", audit::show::text(&report, &texts));
+    }
+    if report.has_error() {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -62,6 +62,13 @@ pub mod source {
         KAFKA_GROUP_SESSION = "https://kafka.apache.org/documentation/#brokerconfigs_group.min.session.timeout.ms",
         KAFKA_SECURITY = "https://kafka.apache.org/documentation/#security_sasl",
         PROMETHEUS_RULES = "https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/",
+        PGBOUNCER_INI_PARSER = "https://github.com/pgbouncer/pgbouncer/blob/master/lib/usual/cfparser.c",
+        PGBOUNCER_AUTH_FILE = "https://www.pgbouncer.org/config.html#authentication-file-format",
+        PGBOUNCER_DATABASES = "https://www.pgbouncer.org/config.html#section-databases",
+        PGBOUNCER_SHOW = "https://www.pgbouncer.org/usage.html#show-pools",
+        LIBPQ_URI = "https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-URIS",
+        DOTENV_RULES = "https://github.com/motdotla/dotenv#what-rules-does-the-parsing-engine-follow",
+        PG_STAT_ACTIVITY = "https://www.postgresql.org/docs/current/monitoring-stats.html#MONITORING-PG-STAT-ACTIVITY-VIEW",
     }
 }
 

@@ -235,7 +235,10 @@ pub fn metric_names(expr: &str) -> Vec<String> {
 /// Reviews a text's stated configuration against the rules, for these inputs (the pooler
 /// version and Prisma version the text is meant for).
 pub fn review(w: &Written, inputs: &Inputs, findings: &mut Vec<Finding>) {
-    pgbouncer_flag(w, inputs.pooler.version, findings);
+    // Prisma 7 pools through node-postgres, which does not read pgbouncer=true (and needs none).
+    if inputs.prisma == Prisma::V6 {
+        pgbouncer_flag(w, inputs.pooler.version, findings);
+    }
     pgbouncer_keys(w, findings);
     alert_metrics(w, findings);
     prisma_code(w, inputs.prisma, findings);
