@@ -44,6 +44,8 @@ text_enum!(
         ShowConfig = "show-config",
         ShowMaxConnections = "show-max-connections",
         Connections = "connections",
+        /// Several psql results in one text (the output of `psql -f diagnostics.sql`).
+        Psql = "psql",
     }
 );
 
@@ -77,9 +79,22 @@ pub struct Located {
     pub finding: Finding,
 }
 
+/// What a comparison row compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RowKind {
+    /// An input of the plan (a link parameter): the text says what the fleet is.
+    Input,
+    /// A setting the plan computes: the text says what the team chose instead.
+    Setting,
+    /// What a running system showed (psql).
+    Observed,
+}
+
 /// One setting as written beside the plan's value for it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Row {
+    pub kind: RowKind,
     pub at: At,
     /// The pin path or link parameter the setting maps to.
     pub setting: String,
@@ -177,24 +192,12 @@ pub fn recognise(text: &str) -> Kind {
     {
         return Kind::Url;
     }
-    if let Ok(table) = psql::parse(t) {
-        let has = |c: &str| table.columns.iter().any(|x| x == c);
-        if has("cl_active") && has("sv_active") {
-            return Kind::ShowPools;
-        }
-        if has("key") && has("value") && has("changeable") {
-            return Kind::ShowConfig;
-        }
-        if has("max_connections")
-            || (table.columns == ["value"]
-                && table.rows.len() == 1
-                && table.rows[0].1[0].parse::<u32>().is_ok())
-        {
-            return Kind::ShowMaxConnections;
-        }
-        if has("application_name") && has("connections") {
-            return Kind::Connections;
-        }
+    let tables = psql::parse_all(t);
+    if tables.len() > 1 && tables.iter().any(|(_, table)| table_kind(table).is_some()) {
+        return Kind::Psql;
+    }
+    if let Some(kind) = tables.first().and_then(|(_, table)| table_kind(table)) {
+        return kind;
     }
     let meaningful: Vec<&str> = t
         .lines()
@@ -242,6 +245,29 @@ pub fn recognise(text: &str) -> Kind {
         }
     }
     Kind::Auto
+}
+
+/// What a psql result is, by its columns.
+pub fn table_kind(table: &psql::Table) -> Option<Kind> {
+    let has = |c: &str| table.columns.iter().any(|x| x == c);
+    if has("cl_active") && has("sv_active") {
+        Some(Kind::ShowPools)
+    } else if has("key") && has("value") && has("changeable") {
+        Some(Kind::ShowConfig)
+    } else if has("max_connections")
+        || (table.columns == ["value"]
+            && table.rows.len() == 1
+            && table.rows[0]
+                .1
+                .first()
+                .is_some_and(|v| v.parse::<u32>().is_ok()))
+    {
+        Some(Kind::ShowMaxConnections)
+    } else if has("application_name") && has("connections") {
+        Some(Kind::Connections)
+    } else {
+        None
+    }
 }
 
 /// Audits the texts against a plan for `base` (the inputs of the link the audit starts from).
@@ -425,6 +451,25 @@ impl read::Audit<'_> {
         self.check_userlists();
 
         let rows = self.rows(&recommended);
+        for row in rows
+            .iter()
+            .filter(|r| r.differs && r.kind == RowKind::Setting)
+        {
+            self.findings.push(Located {
+                at: Some(row.at),
+                finding: Finding::warning(
+                    "audit.differs_from_plan",
+                    format!(
+                        "{} is {} here; the plan computes {} for these inputs (adopting keeps {} as a pin, and the plan's findings then judge it)",
+                        row.setting, row.written, row.planned, row.written
+                    ),
+                    // The rule the plan's value comes from.
+                    recommended
+                        .why(&row.setting)
+                        .map_or(crate::calc::explain::source::PGBOUNCER_CONFIG, |d| d.source),
+                ),
+            });
+        }
         let mut findings = self.findings;
         findings.sort_by(|x, y| {
             (x.finding.severity, x.at.is_none(), x.at).cmp(&(

@@ -76,6 +76,42 @@ pub fn parse(text: &str) -> Result<Table, String> {
     }
 }
 
+/// Reads every result of a psql run (`psql -f diagnostics.sql`): aligned tables end with their
+/// `(N rows)` line, so the text is cut after each one. Texts without such lines are one result.
+pub fn parse_all(text: &str) -> Vec<(usize, Table)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut first_line = 1;
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut offset = 0;
+    for (i, l) in lines.iter().enumerate() {
+        offset += l.len();
+        if is_footer(l) {
+            if let Ok(mut t) = parse(&text[start..offset]) {
+                for (n, _) in &mut t.rows {
+                    *n += first_line - 1;
+                }
+                out.push((first_line, t));
+            }
+            start = offset;
+            first_line = i + 2;
+        }
+    }
+    if out.is_empty()
+        || text[start..]
+            .lines()
+            .any(|l| !l.trim().is_empty() && is_rule(l))
+    {
+        if let Ok(mut t) = parse(&text[start..]) {
+            for (n, _) in &mut t.rows {
+                *n += first_line - 1;
+            }
+            out.push((first_line, t));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +129,14 @@ mod tests {
         let bare = parse("100\n").unwrap();
         assert_eq!(bare.rows[0].1[0], "100");
         assert!(parse("").is_err());
+        let two = "psql:diagnostics.sql:3: NOTICE: x\n a | b\n---+---\n 1 | 2\n(1 row)\n\n max_connections\n-----------------\n 100\n(1 row)\n";
+        let all = parse_all(two);
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[1].1.columns, ["max_connections"]);
+        assert_eq!(
+            all[1].1.rows[0].0, 9,
+            "lines count from the start of the whole text"
+        );
         assert!(parse("----\n").is_err());
     }
 }

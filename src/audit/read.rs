@@ -4,7 +4,7 @@
 use super::ini::{self, ValueKind};
 use super::object::{self, Field, Value};
 use super::{dotenv, pgurl, psql, userlist};
-use super::{At, Kind, Located, Observed, Read, Row, Target};
+use super::{At, Kind, Located, Observed, Read, Row, RowKind, Target};
 use crate::calc::explain::{source, Finding};
 use crate::calc::inputs::{Inputs, Pooler, Prisma};
 use crate::calc::plan::Plan;
@@ -126,6 +126,17 @@ impl<'a> Audit<'a> {
                 Ok(fields) => self.read_kafka(i, &fields),
                 Err(e) => self.unreadable(at1, name, &e, source::KAFKAJS_CONFIGURATION),
             },
+            Kind::Psql => {
+                let tables = psql::parse_all(text);
+                if tables.is_empty() {
+                    self.unreadable(at1, name, "no psql result in it", source::PGBOUNCER_SHOW);
+                }
+                for (_, t) in &tables {
+                    if let Some(kind) = super::table_kind(t) {
+                        self.read_psql(i, kind, t);
+                    }
+                }
+            }
             Kind::ShowPools | Kind::ShowConfig | Kind::ShowMaxConnections | Kind::Connections => {
                 match psql::parse(text) {
                     Ok(t) => self.read_psql(i, kind, &t),
@@ -817,6 +828,7 @@ impl<'a> Audit<'a> {
                     let Some(b) = &p.pgbouncer else { continue };
                     let cap = u64::from(b.default_pool_size) + u64::from(b.reserve_pool_size);
                     self.rows_extra.push(Row {
+                        kind: RowKind::Observed,
                         at,
                         setting: format!("server connections [{database}]"),
                         written: count.to_string(),
@@ -840,6 +852,7 @@ impl<'a> Audit<'a> {
                         Some(s) => {
                             let planned = s.total;
                             self.rows_extra.push(Row {
+                                kind: RowKind::Observed,
                                 at,
                                 setting: format!("connections [{app}]"),
                                 written: count.to_string(),
@@ -887,7 +900,12 @@ impl<'a> Audit<'a> {
             }
             let planned = super::planned_value(recommended, self.base, &r.target);
             out.retain(|x| x.setting != setting);
+            let kind = match r.target {
+                super::Target::Param(_) => RowKind::Input,
+                _ => RowKind::Setting,
+            };
             out.push(Row {
+                kind,
                 at: r.at,
                 differs: planned != r.value && !(planned == "—" && r.value.is_empty()),
                 setting,

@@ -3,7 +3,9 @@
 //! variant here, its template file and its renderer.
 
 use super::context::Context;
-use super::{alerts, budget_md, env, findings, ioredis, kafkajs, pgbouncer, prisma, url};
+use super::{
+    alerts, budget_md, diagnostics, env, findings, ioredis, kafkajs, pgbouncer, prisma, url,
+};
 use crate::calc::inputs::{Inputs, KafkaClient, Pooler, Prisma, RedisMode};
 use crate::calc::text_enum::text_enum;
 
@@ -19,6 +21,7 @@ text_enum!(
         Ioredis = "ioredis",
         Kafkajs = "kafkajs",
         Alerts = "alerts.yml",
+        Diagnostics = "diagnostics.sql",
         BudgetMd = "budget.md",
         Findings = "findings",
     }
@@ -38,6 +41,7 @@ impl Artifact {
             Artifact::Ioredis => ioredis::module(cx),
             Artifact::Kafkajs => kafkajs::module(cx),
             Artifact::Alerts => alerts::rules(cx),
+            Artifact::Diagnostics => diagnostics::sql(cx),
             Artifact::BudgetMd => budget_md::table(cx),
             Artifact::Findings => findings::text(cx),
         }
@@ -77,6 +81,7 @@ impl Artifact {
             Artifact::Ioredis => "redis.ts".into(),
             Artifact::Kafkajs => "kafka.ts".into(),
             Artifact::Alerts => "alerts.yml".into(),
+            Artifact::Diagnostics => "diagnostics.sql".into(),
             Artifact::BudgetMd => "budget.md".into(),
             Artifact::Findings => "findings.txt".into(),
         }

@@ -51,6 +51,12 @@ pub fn pgbouncer_value(s: &str) -> String {
     }
 }
 
+/// An SQL string literal: single quotes, with `'` doubled (standard_conforming_strings, the
+/// default since PostgreSQL 9.1, keeps backslashes literal).
+pub fn sql_literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
 /// Markdown table cell text: pipes and backslashes escaped, newlines folded.
 pub fn md_cell(s: &str) -> String {
     s.replace('\\', "\\\\")

@@ -5,6 +5,7 @@ mod alerts;
 pub mod artifact;
 mod budget_md;
 pub mod context;
+mod diagnostics;
 mod env;
 pub mod escape;
 mod findings;
