@@ -260,7 +260,7 @@ fn psql_output_is_compared_with_the_plan() {
     let pool = plan.pgbouncer.as_ref().expect("pgbouncer");
     let cap = pool.default_pool_size + pool.reserve_pool_size;
     let pools = format!(
-        " database | user | cl_active | cl_waiting | sv_active | sv_idle | sv_used | sv_tested | sv_login | maxwait | pool_mode\n----------+------+-----------+------------+-----------+---------+---------+-----------+----------+---------+-------------\n app      | app  |        10 |          3 | {}        |       0 |       0 |         0 |        0 |       2 | transaction\n(1 row)\n",
+        " database | user | cl_active | cl_waiting | sv_active | sv_idle | sv_used | sv_tested | sv_login | maxwait | pool_mode\n----------+------+-----------+------------+-----------+---------+---------+-----------+----------+---------+-------------\n app      | app  |        10 |          3 | {}        |       0 |       0 |         0 |        0 |      30 | transaction\n(1 row)\n",
         cap + 1
     );
     let conns = format!(

@@ -107,7 +107,13 @@ pub struct Row {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TextReport {
     pub name: String,
+    /// The kind's text form (`pgbouncer.ini`, `env`, `psql`, …).
+    #[serde(serialize_with = "as_text")]
     pub kind: Kind,
+}
+
+fn as_text<S: serde::Serializer>(kind: &Kind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(kind.as_str())
 }
 
 /// The audit's result.
@@ -156,6 +162,13 @@ enum Observed {
         at: At,
         database: String,
         count: u64,
+    },
+    /// Clients queueing in one PgBouncer pool, and the longest wait in seconds (SHOW POOLS).
+    Waiting {
+        at: At,
+        database: String,
+        waiting: u64,
+        maxwait: u64,
     },
     /// Connections PostgreSQL counts for one application_name.
     AppConnections { at: At, app: String, count: u64 },

@@ -773,14 +773,12 @@ impl<'a> Audit<'a> {
                     let waiting = num(t.cell(row, "cl_waiting"));
                     let maxwait = num(t.cell(row, "maxwait"));
                     if waiting > 0 || maxwait > 0 {
-                        self.note(
-                            Some(at),
-                            Finding::warning(
-                                "pgbouncer.clients_waiting",
-                                format!("{db}: {waiting} client(s) waiting for a server connection, the longest for {maxwait} s: the pool is full at this moment (raise default_pool_size within the budget, or find the long transactions)"),
-                                source::PGBOUNCER_SHOW,
-                            ),
-                        );
+                        self.observed.push(Observed::Waiting {
+                            at,
+                            database: db.to_string(),
+                            waiting,
+                            maxwait,
+                        });
                     }
                     if let Some(mode) = t.cell(row, "pool_mode") {
                         self.param(at, "pgb_mode", mode.to_string());
@@ -845,6 +843,35 @@ impl<'a> Audit<'a> {
                             ),
                         );
                     }
+                }
+                Observed::Waiting {
+                    at,
+                    database,
+                    waiting,
+                    maxwait,
+                } => {
+                    // Queueing is how transaction pooling shares a small server pool; it is a
+                    // problem when the wait reaches the plan's alert (PgBouncerClientsWaiting).
+                    let limit = u64::from(p.alerts.client_wait_seconds);
+                    let over = maxwait > limit;
+                    let message = format!(
+                        "{database}: {waiting} client(s) waiting for a server connection, the longest for {maxwait} s{}",
+                        if over {
+                            format!(", past the plan's alert at {limit} s: the pool is too small for the load, or transactions run long")
+                        } else {
+                            format!(" (the plan alerts past {limit} s): queueing for a moment is how transaction pooling shares the server pool")
+                        }
+                    );
+                    let f = if over {
+                        Finding::warning(
+                            "pgbouncer.clients_waiting",
+                            message,
+                            source::PGBOUNCER_SHOW,
+                        )
+                    } else {
+                        Finding::info("pgbouncer.clients_waiting", message, source::PGBOUNCER_SHOW)
+                    };
+                    self.note(Some(at), f);
                 }
                 Observed::AppConnections { at, app, count } => {
                     let svc = p.services.iter().find(|s| s.name == app);

@@ -13,11 +13,11 @@
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, rmSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { freePort, pgbouncerExit, serverDir, serverOwns, startPgbouncer, startPostgres, writeServerFile } from "./servers.mjs";
-import { PRISMA6_URL_PARAMS, artifact, libpqStandIn, plainEnv, plan, prisma6Env, prisma7Project, urlParamNames } from "./tools.mjs";
+import { PRISMA6_URL_PARAMS, artifact, cli, libpqStandIn, plainEnv, plan, prisma6Env, prisma7Project, urlParamNames } from "./tools.mjs";
 
 // Special characters in every part that allows them: the password carries the RFC 3986 delimiters,
 // quotes (userlist.txt doubles `"`), `%` and `$`.
@@ -340,6 +340,150 @@ describe("PgBouncer 1.21, 1.24 and 1.25 (not installable here)", () => {
       const { code, output } = await pgbouncerExit(path);
       assert.notEqual(code, 0);
       assert.match(output, /unknown parameter: pgbouncer\/max_prepared_statements/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Runs `poolcalc audit --json --query QUERY` on files; returns { code, report }. */
+function auditFiles(query, files) {
+  const r = cli(["audit", "--json", "--query", query, ...files]);
+  assert.ok(r.code === 0 || r.code === 3, `audit exited ${r.code}: ${r.stderr}`);
+  return { code: r.code, report: JSON.parse(r.stdout) };
+}
+
+describe("audit: diagnostics.sql and PgBouncer's console, run by psql against the generated deployment under load, agree with the plan", () => {
+  let b;
+  before(async () => {
+    b = await bouncerFor("");
+  });
+  after(async () => {
+    await b?.process.stop();
+    rmSync(b.dir, { recursive: true, force: true });
+  });
+
+  /** SIGHUP to the PgBouncer (the server user's process) running on `ini`: it reloads the file. */
+  function reload(ini) {
+    execFileSync("pkill", ["-HUP", "-u", "postgres", "-f", `^pgbouncer ${ini}$`]);
+  }
+
+  /** diagnostics.sql as printed, run by psql as its comment says (a superuser's session), and
+   * the console command its own comment gives, run with the password from the environment. */
+  function runDiagnostics(query) {
+    const sql = artifact("diagnostics.sql", query);
+    const file = join(b.dir, "diagnostics.sql");
+    writeFileSync(file, sql);
+    // pg_stat_statements is not installed here: psql reports that one query and goes on.
+    const database = execFileSync("psql", ["-X", "-f", file], { encoding: "utf8", env: { ...process.env, ...pgServer.adminEnv }, stdio: ["ignore", "pipe", "pipe"] });
+    const consoleLine = sql.split("\n").find((l) => /^--\s+psql -X -h /.test(l));
+    assert.ok(consoleLine, "diagnostics.sql gives the console command");
+    const pgbouncer = execFileSync("sh", ["-c", consoleLine.replace(/^--\s*/, "")], { encoding: "utf8", env: { ...process.env, PGPASSWORD: PASSWORD, PGCONNECT_TIMEOUT: "10" }, stdio: ["ignore", "pipe", "pipe"] });
+    const files = [join(b.dir, "database.out"), join(b.dir, "pgbouncer.out")];
+    writeFileSync(files[0], database);
+    writeFileSync(files[1], pgbouncer);
+    return files;
+  }
+
+  test("under load from the generated Prisma 7 client, the audit of their output finds nothing and compares equal", async () => {
+    const q7 = `${b.query}&prisma=7`;
+    const limit = plan(q7).services.find((s) => s.name === SERVICE).connection_limit;
+    const app = prisma7Project("p7-audit", q7, SERVICE);
+    const run = app.run([SERVICE, 4 * limit, 1], PRISMA7_SECRETS);
+    // While the queries run: wait until PgBouncer has the service's clients, then take the snapshot.
+    let files;
+    await peakWhile(run, async () => {
+      const c = await poolCounts(b.port);
+      if (!files && c.clients >= Math.min(limit, 2)) files = runDiagnostics(q7);
+      return c.clients;
+    });
+    await run;
+    assert.ok(files, "the snapshot was taken under load");
+    const { code, report } = auditFiles(q7, files);
+    assert.equal(code, 0, JSON.stringify(report.findings, null, 1));
+    assert.deepEqual(report.findings.filter((f) => f.severity !== "info"), [], "no warning or error");
+    const kinds = report.texts.map((t) => t.kind);
+    assert.deepEqual(kinds, ["psql", "psql"]);
+    const rows = Object.fromEntries(report.rows.map((r) => [r.setting, r]));
+    for (const k of ["pgbouncer.default_pool_size", "pgbouncer.reserve_pool_size", "pgbouncer.max_client_conn", "pgbouncer.max_db_connections", "db_max_conn", "pgb_mode"]) {
+      assert.ok(rows[k], `${k} read: ${Object.keys(rows)}`);
+      assert.equal(rows[k].differs, false, `${k}: ${JSON.stringify(rows[k])}`);
+    }
+    const servers = report.rows.find((r) => r.setting === `server connections [${DATABASE}]`);
+    assert.ok(servers && Number(servers.written) > 0 && !servers.differs, JSON.stringify(servers));
+    assert.ok(!report.link.includes("set="), `nothing to adopt: ${report.link}`);
+  });
+
+  test("broken twin: one setting changed in the running PgBouncer (its file edited, then reloaded) is flagged at its line", async () => {
+    const p = plan(b.query).pgbouncer;
+    const ini = join(b.dir, "pgbouncer.ini");
+    const original = readFileSync(ini, "utf8");
+    const changed = original.replace(/^default_pool_size = \d+$/m, `default_pool_size = ${p.default_pool_size + 7}`);
+    assert.notEqual(changed, original);
+    writeServerFile(ini, changed);
+    reload(ini);
+    try {
+      let config = "";
+      for (let i = 0; i < 40 && !config.includes(String(p.default_pool_size + 7)); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        config = JSON.stringify(await consoleRows(b.port, "SHOW CONFIG"));
+      }
+      const files = runDiagnostics(b.query);
+      const { report } = auditFiles(b.query, files);
+      const flagged = report.findings.find((f) => f.code === "audit.differs_from_plan" && f.message.startsWith("pgbouncer.default_pool_size"));
+      assert.ok(flagged, JSON.stringify(report.findings, null, 1));
+      const line = readFileSync(files[1], "utf8").split("\n")[flagged.at.line - 1];
+      assert.match(line, /default_pool_size\s*\|\s*\d+/, "the finding points at SHOW CONFIG's row");
+      assert.ok(report.link.includes(`set=pgbouncer.default_pool_size:${p.default_pool_size + 7}`), report.link);
+    } finally {
+      writeServerFile(ini, original);
+      reload(ini);
+    }
+  });
+});
+
+describe("audit: PgBouncer 1.18 itself decides what the audit calls a file it refuses", () => {
+  // Each variant is the generated file with one line a team might write; PgBouncer 1.18 either
+  // starts on it or refuses it, and the audit (asked about 1.18) must say the same.
+  const VARIANTS = {
+    "as generated": (ini) => ini,
+    "a whole-line ; comment": (ini) => `${ini}; note\n`,
+    "a whole-line # comment": (ini) => `${ini}# note\n`,
+    "a value in upper case": (ini) => ini.replace(/^pool_mode = (\w+)$/m, (_, m) => `pool_mode = ${m.toUpperCase()}`),
+    "a hexadecimal number": (ini) => ini.replace(/^max_client_conn = \d+$/m, "max_client_conn = 0x100"),
+    "a ; comment after a value": (ini) => ini.replace(/^pool_mode = (\w+)$/m, "pool_mode = $1 ; the mode"),
+    "a # comment after a number": (ini) => ini.replace(/^default_pool_size = (\d+)$/m, "default_pool_size = $1 # per pool"),
+    "a key in upper case": (ini) => ini.replace(/^pool_mode = /m, "POOL_MODE = "),
+    "a key from 1.21": (ini) => `${ini}max_prepared_statements = 100\n`,
+    "a key with a space": (ini) => `${ini}pool size = 5\n`,
+    "a section in other case": (ini) => ini.replace("[pgbouncer]", "[PgBouncer]"),
+    "an unknown connection parameter": (ini) => ini.replace(/^(\S+ = host=\S+)/m, "$1 sslmode=require"),
+  };
+  const REFUSAL = ["pgbouncer.ini_stops", "pgbouncer.unknown_key", "pgbouncer.invalid_value", "pgbouncer.database_key"];
+
+  test("every variant: the audit's verdict is PgBouncer's", async () => {
+    const dir = serverDir("poolcalc-pgb-variants-");
+    try {
+      const port = await freePort();
+      const query = bouncerQuery(port, dir);
+      const generated = artifact("pgbouncer.ini", query);
+      writeServerFile(join(dir, "userlist.txt"), "");
+      let refusedSome = false;
+      let acceptedSome = false;
+      for (const [name, edit] of Object.entries(VARIANTS)) {
+        const text = edit(generated);
+        const path = join(dir, "pgbouncer.ini");
+        writeServerFile(path, text);
+        const { code, output } = await pgbouncerExit(path);
+        // Started and ran until stopped (null), or exited at once with an error.
+        const pgbouncerRefused = code !== null && code !== 0;
+        const { report } = auditFiles(query, [path]);
+        const auditRefused = report.findings.some((f) => REFUSAL.includes(f.code));
+        assert.equal(auditRefused, pgbouncerRefused, `${name}: PgBouncer ${pgbouncerRefused ? "refused" : "started"} (${output.trim().split("\n").slice(-2).join(" | ")}); audit: ${JSON.stringify(report.findings.map((f) => f.code))}`);
+        refusedSome ||= pgbouncerRefused;
+        acceptedSome ||= !pgbouncerRefused;
+      }
+      assert.ok(refusedSome && acceptedSome, "both verdicts occur");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
