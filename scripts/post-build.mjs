@@ -35,15 +35,18 @@ if (release) {
   // The wasm and its glue find each other by short names (scripts/wasm-names.mjs), unless
   // POOLCALC_WASM_NAMES=0 turns that off (the fallback build in `make test` does; README, "Toolchain
   // facts", says when to drop the rewrite).
-  const glue = files.find((f) => f.endsWith(".js") && f !== "sw.js");
-  const module = files.find((f) => f.endsWith(".wasm"));
+  // The page's own glue and module (not the audit's, which the page loads by name later).
+  const own = (f) => f !== "sw.js" && !f.startsWith("poolcalc-audit");
+  const glue = files.find((f) => own(f) && f.endsWith(".js"));
+  const module = files.find((f) => own(f) && f.endsWith(".wasm"));
   if (glue && module && process.env.POOLCALC_WASM_NAMES !== "0") {
     const shorter = shortenNames(readFileSync(join(dir, module)), readFileSync(join(dir, glue), "utf8"));
     writeFileSync(join(dir, module), shorter.wasm);
     writeFileSync(join(dir, glue), shorter.js);
   }
-  // Subresource integrity of every rewritten file.
-  for (const f of files.filter((f) => /\.(js|css|wasm)$/.test(f) && f !== "sw.js")) {
+  // Subresource integrity of every rewritten file that index.html links (the audit's files are
+  // loaded by the page itself, by their fixed names).
+  for (const f of files.filter((f) => /\.(js|css|wasm)$/.test(f) && f !== "sw.js" && !f.startsWith("poolcalc-audit"))) {
     const integrity = `sha384-${createHash("sha384").update(readFileSync(join(dir, f))).digest("base64")}`;
     let updated = 0;
     html = html.replace(/<link\b[^>]*>/g, (tag) => {

@@ -1,6 +1,7 @@
 //! Thin, fallible wrappers over the browser APIs the page uses. None of them panics: a browser
 //! that refuses (no clipboard, storage disabled, no service workers) gets a message or nothing.
 
+pub mod audit_loader;
 pub mod clipboard;
 pub mod download;
 pub mod embed;

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use super::artifacts::ArtifactList;
+use super::audit_entry::AuditEntry;
 use super::budget::BudgetView;
 use super::findings::FindingsList;
 use super::form::InputForm;
@@ -123,6 +124,7 @@ pub fn App() -> impl IntoView {
                             </div>
                         </div>
                         <ArtifactList />
+                        <AuditEntry />
                     }.into_any(),
                 }}
             </main>

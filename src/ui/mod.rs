@@ -3,6 +3,8 @@
 
 mod app;
 mod artifacts;
+pub mod audit;
+mod audit_entry;
 mod budget;
 mod fields;
 mod findings;
