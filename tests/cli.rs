@@ -177,3 +177,77 @@ fn per_service_files_follow_service_or_the_links_own_choice() {
         "{err}"
     );
 }
+
+#[test]
+fn audit_exits_0_3_or_2_and_reads_standard_input() {
+    let dir = std::env::temp_dir().join(format!("poolcalc-cli-audit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let query = "pooler=pgbouncer&pgb_version=1.18&svc=api:2";
+    let inputs = calc::parse(query).inputs;
+    let plan = calc::plan(&inputs);
+    let secrets = Secrets::default();
+    let ini = Artifact::PgbouncerIni.render(&Context::new(&inputs, &plan, &secrets));
+    let clean = dir.join("pgbouncer.ini");
+    std::fs::write(&clean, &ini).unwrap();
+    let (code, out, _) = run(&["audit", "--query", query, clean.to_str().unwrap()], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("adopt: ?"), "{out}");
+
+    // One line PgBouncer refuses: exit 3, the finding at its line.
+    let broken = dir.join("broken.ini");
+    std::fs::write(
+        &broken,
+        ini.replace("pool_mode = transaction", "pool_mode = transaction ; c"),
+    )
+    .unwrap();
+    let (code, out, _) = run(
+        &[
+            "audit",
+            "--query",
+            query,
+            "--as",
+            "pgbouncer.ini",
+            broken.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 3, "{out}");
+    assert!(
+        out.contains("broken.ini:") && out.contains("pgbouncer.invalid_value"),
+        "{out}"
+    );
+
+    // Bytes that are not text, and a file that is not there: exit 2, named.
+    let binary = dir.join("binary.bin");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x9f]).unwrap();
+    let (code, _, err) = run(&["audit", binary.to_str().unwrap()], &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("binary.bin is not UTF-8"), "{err}");
+    let (code, _, err) = run(&["audit", dir.join("missing.ini").to_str().unwrap()], &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read"), "{err}");
+    let (code, _, err) = run(&["audit", "--as", "yaml", clean.to_str().unwrap()], &[]);
+    assert_eq!(code, 2, "{err}");
+
+    // Standard input, with --json.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_poolcalc"))
+        .args(["audit", "--json", "--as", "env", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"DATABASE_URL=postgresql://app:pw@db/app?x=%zz\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["texts"][0]["kind"], "env");
+    assert_eq!(report["findings"][0]["code"], "url.unreadable");
+    assert_eq!(report["findings"][0]["at"]["line"], 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
