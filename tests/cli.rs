@@ -145,7 +145,7 @@ fn artifacts_are_byte_for_byte_the_renderer_output_with_secrets_from_the_environ
 
 #[test]
 fn a_whole_share_link_is_accepted() {
-    let (code, out, _) = run(
+    let (code, out, err) = run(
         &[
             "--json",
             "https://docs.example.test/poolcalc/?v=1&env=dev#x",
@@ -153,7 +153,17 @@ fn a_whole_share_link_is_accepted() {
         &[],
     );
     assert_eq!(code, 0);
-    assert!(out.contains("\"query\": \"v=1&env=dev\""), "{out}");
+    assert!(out.contains("\"query\": \"v=1&rules=2&env=dev\""), "{out}");
+    // Written before rules= existed, so made under rules v1: stderr says what changed since.
+    assert!(
+        err.contains("made under poolcalc's rules v1") && err.contains("v2: "),
+        "{err}"
+    );
+    let (_, _, err) = run(&["--json", "?v=1&rules=2&env=dev"], &[]);
+    assert_eq!(err, "", "a link made under today's rules gets no notice");
+    let (code, _, err) = run(&["--json", "?v=1&rules=9&env=dev"], &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("made by a newer poolcalc (rules v9)"), "{err}");
 }
 
 #[test]

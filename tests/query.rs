@@ -21,7 +21,7 @@ fn an_empty_link_gives_the_documented_defaults() {
         ]
     );
     assert!(p.inputs.services.iter().all(|s| s.replicas == 2));
-    assert_eq!(write(&p.inputs), "v=1");
+    assert_eq!(write(&p.inputs), "v=1&rules=2");
 }
 
 #[test]
@@ -105,7 +105,7 @@ fn secrets_are_refused_and_never_echoed() {
 
 #[test]
 fn services_with_workloads_and_pins_round_trip() {
-    let link = "v=1&svc=api:3:write-heavy&svc=worker:10&set=api.connection_limit:12&set=pgbouncer.default_pool_size:25&redis_use=cache,queue";
+    let link = "v=1&rules=2&svc=api:3:write-heavy&svc=worker:10&set=api.connection_limit:12&set=pgbouncer.default_pool_size:25&redis_use=cache,queue";
     let p = parse(link);
     assert!(p.errors.is_empty(), "{:?}", p.errors);
     assert_eq!(p.inputs.services[0].workload, Some(Workload::WriteHeavy));
@@ -166,7 +166,7 @@ fn view_parameters_are_read_but_not_part_of_the_inputs() {
     // The page writes them back after the inputs.
     assert_eq!(
         page::write(&p.inputs, &p.view),
-        "v=1&embed=1&block=pgbouncer.ini&theme=dark&service=wallet-service"
+        "v=1&rules=2&embed=1&block=pgbouncer.ini&theme=dark&service=wallet-service"
     );
     // The inputs' own parser does not know them.
     assert_eq!(parse("embed=1").errors[0].message, "unknown parameter");

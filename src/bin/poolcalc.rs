@@ -66,6 +66,12 @@ fn main() -> ExitCode {
         }
         return ExitCode::from(2);
     }
+    if let Some((head, lines)) = calc::rules::notice(parsed.made_under) {
+        eprintln!("poolcalc: {head}");
+        for (v, line) in lines {
+            eprintln!("  v{v}: {line}");
+        }
+    }
     let plan = calc::plan(&parsed.inputs);
     let text = match output {
         Output::Json => json(&parsed.inputs, &plan),

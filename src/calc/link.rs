@@ -8,6 +8,7 @@
 use super::fleet::MAX_SERVICES;
 use super::inputs::*;
 use super::params::{apply_preset, param, parse_num, parse_replicas, PARAMS};
+use super::rules::{made_under, RULES_VERSION};
 use super::settings::{check_pin, RENAMED};
 use super::text::*;
 
@@ -30,6 +31,9 @@ impl std::fmt::Display for ParamError {
 pub struct Parsed {
     pub inputs: Inputs,
     pub errors: Vec<ParamError>,
+    /// The rules version the link was made under (`rules=`, or 1 for a `v=1` link without it;
+    /// `None` for a query typed by hand).
+    pub made_under: Option<u32>,
 }
 
 /// Parameters that would carry a secret. They are refused, never read (shared/share-link.md).
@@ -64,6 +68,7 @@ pub fn parse_with(link: &str, extra: Extra) -> Parsed {
         seen: Vec::new(),
         services: Vec::new(),
         pins: Vec::new(),
+        rules: None,
     };
     // A preset first, so that the link's own parameters override what it sets.
     let pairs: Vec<&str> = query.split('&').filter(|s| !s.is_empty()).collect();
@@ -89,6 +94,7 @@ struct Parser {
     seen: Vec<String>,
     services: Vec<Service>,
     pins: Vec<(Pin, String)>,
+    rules: Option<u32>,
 }
 
 impl Parser {
@@ -119,6 +125,14 @@ impl Parser {
             "v" => (value == "1")
                 .then_some(())
                 .ok_or_else(|| "the link schema version: `1`".into()),
+            "rules" => match value.parse::<u32>() {
+                Ok(n @ 1..=RULES_VERSION) => {
+                    self.rules = Some(n);
+                    Ok(())
+                }
+                Ok(n) if n > RULES_VERSION => Err(format!("made by a newer poolcalc (rules v{n}); this one knows rules v1 to v{RULES_VERSION}, and shows its own answer")),
+                _ => Err(format!("the rules version: a whole number from 1 to {RULES_VERSION}")),
+            },
             "svc" => self.service(value),
             "set" => self.pin(value),
             _ => match param(key) {
@@ -207,14 +221,16 @@ impl Parser {
                 Err(message) => self.error("set", &raw, &message),
             }
         }
+        let has_schema_version = self.seen.iter().any(|k| k == "v");
         Parsed {
             inputs: self.inputs,
             errors: self.errors,
+            made_under: made_under(self.rules, has_schema_version),
         }
     }
 }
 
-/// The query's parameters (without `?`): `v=1`, then every value that differs from what the
+/// The query's parameters (without `?`): `v=1`, the rules version, then every value that differs from what the
 /// link starts from, in the order of the share-link contract.
 pub fn pairs(inputs: &Inputs) -> Vec<(&'static str, String)> {
     // What the link starts from: the defaults, with the preset's own inputs when one is set (the
@@ -224,7 +240,8 @@ pub fn pairs(inputs: &Inputs) -> Vec<(&'static str, String)> {
     if let Some(p) = inputs.preset {
         apply_preset(&mut d, p);
     }
-    let mut out: Vec<(&str, String)> = vec![("v", "1".into())];
+    let mut out: Vec<(&str, String)> =
+        vec![("v", "1".into()), ("rules", RULES_VERSION.to_string())];
     for p in PARAMS {
         let value = (p.get)(inputs);
         let base = if p.name == "preset" { &plain } else { &d };

@@ -19,14 +19,7 @@ use super::settings::Resolver;
 use super::timeouts::{plan_timeouts, TimeoutPlan};
 use super::tls::{plan_tls, TlsPlan};
 
-/// The version of poolcalc's rules. Bump it when a rule changes what a link produces, so a
-/// pasted file says which rules made it.
-/// - 2: every file works as generated on default inputs: TLS per hop, per-service `.env` files,
-///   passwords composed at runtime, Supabase's two doors, RDS below its bound, session-mode sizing,
-///   the timeout ladder, alerts above the planned peak; Redis counted per node with BullMQ's own
-///   connections; Kafka values within each client's range; the runbook preset reviews the
-///   runbook's PgBouncer section and snippets.
-pub const RULES_VERSION: u32 = 2;
+pub use super::rules::RULES_VERSION;
 
 /// Supavisor (Supabase's pooler): the pool size to set in the dashboard and its client limit.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -305,3 +305,15 @@ pub fn budget_figures(p: &Plan, open: &[String]) -> String {
     }
     out
 }
+
+/// The notice for a link made under older rules: what changed since, as list items; `None` for a
+/// link made under today's rules (or one that does not say).
+pub fn rules_notice(made_under: Option<u32>) -> Option<String> {
+    let (head, lines) = crate::calc::rules::notice(made_under)?;
+    let mut out = format!("<p><strong>{}</strong></p><ul>", html_text(&head));
+    for (v, line) in lines {
+        let _ = write!(out, "<li>v{v}: {}</li>", html_text(line));
+    }
+    out.push_str("</ul>");
+    Some(out)
+}

@@ -34,6 +34,8 @@ pub struct Page {
     pub inputs: Inputs,
     pub view: View,
     pub errors: Vec<ParamError>,
+    /// The rules version the link was made under, if it says (`calc::rules::made_under`).
+    pub made_under: Option<u32>,
 }
 
 /// Parses a link's inputs and its page-only parameters.
@@ -58,6 +60,7 @@ pub fn parse(link: &str) -> Page {
         inputs: parsed.inputs,
         view,
         errors: parsed.errors,
+        made_under: parsed.made_under,
     }
 }
 

@@ -9,7 +9,7 @@ use super::share::ShareBar;
 use super::state::{state, AppState};
 use crate::browser::{embed, location, offline, storage};
 use crate::calc::link;
-use crate::page::html::link_errors;
+use crate::page::html::{link_errors, rules_notice};
 use crate::page::{self, Theme};
 
 /// Reads the opening state: the link's query, else the last state saved on this device.
@@ -112,6 +112,7 @@ pub fn App() -> impl IntoView {
                 </header>
             })}
             <LinkNotice />
+            <RulesNotice />
             <main id="app" data-ready=ready>
                 {match block {
                     Some(name) => view! { <ArtifactList only=name /> <FindingsList with_fields=false /> }.into_any(),
@@ -151,6 +152,24 @@ fn LinkNotice() -> impl IntoView {
             <button type="button" on:click=move |_| s.link_errors.set(Vec::new())>"Dismiss"</button>
         </div>
     }
+}
+
+/// What changed in the rules since the opening link was made, if it was made under older ones.
+#[component]
+fn RulesNotice() -> impl IntoView {
+    let query = location::query();
+    let markup = (!query.is_empty())
+        .then(|| rules_notice(page::parse(&query).made_under))
+        .flatten();
+    let shown = RwSignal::new(markup.is_some());
+    markup.map(|m| {
+        view! {
+            <div class="notice" role="status" id="rules-notice" hidden=move || !shown.get()>
+                <div inner_html=m></div>
+                <button type="button" on:click=move |_| shown.set(false)>"Dismiss"</button>
+            </div>
+        }
+    })
 }
 
 /// "A new version is available", with a reload button.

@@ -65,7 +65,7 @@ test("changing cores and replicas updates the budget, the findings and the artif
   // The Embed control gives the <iframe> for the current state.
   await page.locator("#embed-toggle").click();
   const snippet = await page.locator("#embed-snippet").inputValue();
-  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?v=1&amp;db_cores=12&amp;svc=api:100&amp;svc=worker:2&amp;embed=1" title="poolcalc"/);
+  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?v=1&amp;rules=2&amp;db_cores=12&amp;svc=api:100&amp;svc=worker:2&amp;embed=1" title="poolcalc"/);
   await page.locator("#embed-block").selectOption("pgbouncer.ini");
   assert.match(await page.locator("#embed-snippet").inputValue(), /embed=1&amp;block=pgbouncer\.ini"/);
 
@@ -127,7 +127,7 @@ test("Download gives the same bytes as the CLI for the same link", async () => {
 });
 
 test("a copied link restores every field in a new browser", async () => {
-  const { page, done } = await open("?v=1");
+  const { page, done } = await open("?v=1&rules=2");
   await page.locator("#f-env").selectOption("prod-high");
   await page.locator("#f-pooler").selectOption("pgbouncer");
   await page.locator("#f-pgb_version").selectOption("1.21");
@@ -239,4 +239,20 @@ test("after the first visit the page computes offline", async () => {
     await site.browser.context.setOffline(false);
   }
   await done();
+});
+
+test("a link made under older rules shows today's answer and what changed since", async () => {
+  // Written by the page before links carried rules=: made under rules v1.
+  const { page, done } = await open("?v=1&pooler=pgbouncer");
+  const notice = page.locator("#rules-notice");
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /made under poolcalc's rules v1.*today's answer \(rules v2\)/s);
+  assert.equal(await page.locator("#f-pooler").inputValue(), "pgbouncer", "the link's inputs still apply");
+  await notice.getByRole("button", { name: "Dismiss" }).click();
+  await notice.waitFor({ state: "hidden" });
+  await page.waitForURL(/rules=2/);
+  await done();
+  const again = await open("?v=1&rules=2&pooler=pgbouncer");
+  assert.equal(await again.page.locator("#rules-notice").count(), 0, "no notice under today's rules");
+  await again.done();
 });
