@@ -6,13 +6,16 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export TRUNK_OFFLINE := true
 export TRUNK_SKIP_VERSION_CHECK := true
 
-.PHONY: serve test dist size setup setup-test bench
+.PHONY: serve test dist size setup setup-test setup-host host release bench
 
 setup:
 	@scripts/setup.sh build
 
 setup-test:
 	@scripts/setup.sh test
+
+setup-host:
+	@scripts/setup.sh host
 
 ## Serve the app on http://127.0.0.1:8080 with live reload.
 serve: setup
@@ -25,6 +28,15 @@ test: setup-test
 ## The release site in dist/ (the files to host).
 dist: setup
 	scripts/release-build.sh
+
+## Serve dist/ as deployed: Caddy with deploy/Caddyfile on http://127.0.0.1:8080.
+host: setup-host dist
+	scripts/host.sh
+
+## The release bundle: target/bundle/poolcalc-<version>.tar.gz (dist/ + the server config) and
+## its .sha256.
+release: setup-host dist
+	scripts/release.sh
 
 ## Sizes of dist/ (raw and gzip); the last line is total_gzip_bytes=N.
 size: dist

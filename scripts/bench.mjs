@@ -1,5 +1,5 @@
 // Performance figures of the built site (dist/), measured in headless Chromium on loopback.
-// Prints four figures; asserts nothing (targets are checked by reading them, not by tests).
+// Prints five figures (the first-load transfer gzipped and as served); asserts nothing (targets are checked by reading them, not by tests).
 //   node scripts/bench.mjs            (or: make bench)
 import { chromium } from "playwright-core";
 import { existsSync, readFileSync } from "node:fs";
@@ -50,7 +50,9 @@ try {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   const fetched = new Set();
+  const responses = [];
   page.on("request", (r) => fetched.add(new URL(r.url()).pathname));
+  page.on("requestfinished", (r) => responses.push(r));
   await page.goto(server.url);
   await page.waitForSelector("#app[data-ready='1']");
   await page.waitForLoadState("networkidle");
@@ -58,6 +60,12 @@ try {
   for (const path of fetched) {
     const file = join("dist", path === "/" ? "index.html" : path);
     if (/\.(html|js|wasm|css)$/.test(file) && !file.endsWith("sw.js")) transfer += gzipSync(readFileSync(file), { level: 9 }).length;
+  }
+  // As served: the encoded bodies Caddy sent (deploy/Caddyfile: the precompressed brotli copies).
+  let served = 0;
+  for (const r of responses) {
+    const path = new URL(r.url()).pathname;
+    if (/\.(js|wasm|css)$|\/$|\.html$/.test(path) && !path.endsWith("sw.js")) served += (await r.sizes()).responseBodySize;
   }
   await ctx.close();
 
@@ -123,6 +131,7 @@ try {
 
   const kb = (b) => (b / 1024).toFixed(1);
   console.log(`first_load_transfer_gzip_bytes=${transfer} (${kb(transfer)} KiB; html+js+wasm+css)`);
+  console.log(`first_load_transfer_served_bytes=${served} (${kb(served)} KiB; as Caddy serves them: brotli)`);
   const bareNote = bareAnswers.length ? `; bare Leptos page in the same runs: median ${median(bareAnswers).toFixed(1)}` : "";
   console.log(`first_answer_ms_median=${median(answers).toFixed(1)} (cold, ${RUNS} runs; min ${Math.min(...answers).toFixed(1)}, max ${Math.max(...answers).toFixed(1)}${bareNote})`);
   console.log(`input_to_update_ms_median=${median(updates).toFixed(2)} p95=${p95(updates).toFixed(2)} (${CHANGES} changes)`);

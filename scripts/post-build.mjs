@@ -7,6 +7,7 @@
 // this build, named by a version derived from their contents.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { minify as minifyCss } from "csso";
 import { minify as minifyJs } from "terser";
@@ -72,7 +73,7 @@ if (release) {
   writeFileSync(indexPath, html);
 }
 
-const files = readdirSync(dir).filter((f) => f !== "sw.js").sort();
+const files = readdirSync(dir).filter((f) => f !== "sw.js" && !/\.(br|gz)$/.test(f)).sort();
 const version = createHash("sha256");
 for (const f of files) version.update(f).update(readFileSync(join(dir, f)));
 const template = readFileSync(join(import.meta.dirname, "sw.template.js"), "utf8");
@@ -80,3 +81,13 @@ const sw = template
   .replace("__VERSION__", `poolcalc-${version.digest("hex").slice(0, 16)}`)
   .replace("__FILES__", JSON.stringify(["./", ...files.map((f) => `./${f}`)]));
 writeFileSync(join(dir, "sw.js"), sw);
+
+if (release) {
+  // Precompressed copies beside each file (brotli at its best quality, gzip -9), which the server
+  // sends to a browser that accepts them.
+  for (const f of readdirSync(dir).filter((f) => /\.(html|js|css|wasm|svg)$/.test(f))) {
+    const body = readFileSync(join(dir, f));
+    writeFileSync(join(dir, `${f}.br`), brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+    writeFileSync(join(dir, `${f}.gz`), gzipSync(body, { level: 9 }));
+  }
+}

@@ -2,6 +2,7 @@
 # Installs what poolcalc needs, skipping whatever is already present at the right version.
 #   scripts/setup.sh build   toolchain for building the page (wasm32 target, trunk, wasm-bindgen-cli,
 #                            npm packages incl. binaryen's wasm-opt, crates fetched for offline builds)
+#   scripts/setup.sh host    the above, plus Caddy (Debian's), which serves dist/ (make host)
 #   scripts/setup.sh test    the above, plus the Debian packages the tests drive
 # Only package registries are used (crates.io, npm, Debian); nothing is downloaded from anywhere else.
 set -euo pipefail
@@ -12,7 +13,9 @@ export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 TRUNK_VERSION=0.21.14
 # wasm-bindgen-cli must match the wasm-bindgen crate exactly, so read it from Cargo.lock.
 WBG_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
-DEBIAN_PACKAGES=(postgresql pgbouncer redis-server prometheus chromium chromium-driver openssl
+# The web server of deploy/Caddyfile, for `make host`, `make release` checks and the browser tests.
+HOST_PACKAGES=(caddy)
+DEBIAN_PACKAGES=(caddy postgresql pgbouncer redis-server prometheus chromium chromium-driver openssl
   # librdkafka, which @confluentinc/kafka-javascript compiles from the source it bundles
   # (Debian's own librdkafka 2.0.2 is too old to link against).
   libssl-dev libsasl2-dev libzstd-dev liblz4-dev libcurl4-openssl-dev zlib1g-dev)
@@ -74,9 +77,11 @@ cargo fetch --locked >/dev/null
 # ... and so must the standard library's own dependencies, for the release build's build-std.
 RUSTC_BOOTSTRAP=1 cargo fetch -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown >/dev/null
 
-if [ "$what" = test ]; then
+if [ "$what" = test ] || [ "$what" = host ]; then
+  wanted=("${DEBIAN_PACKAGES[@]}")
+  [ "$what" = host ] && wanted=("${HOST_PACKAGES[@]}")
   missing=()
-  for p in "${DEBIAN_PACKAGES[@]}"; do
+  for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   if ((${#missing[@]})); then

@@ -37,8 +37,14 @@ else
   scripts/release-build.sh
 fi
 
-stage "browser tests (headless Chromium against dist/)"
+stage "subpath build (--public-url /tools/poolcalc/) for the hosting test"
+scripts/release-build.sh --public-url /tools/poolcalc/ --dist target/dist-subpath
+
+stage "browser tests (headless Chromium against dist/, served by Caddy with deploy/Caddyfile)"
 node --test --test-concurrency=1 --test-timeout=180000 tests/browser/
+
+stage "release bundle (make release): the tarball and its checksum"
+scripts/release.sh
 
 stage "fallback release build (stable flags only, no wasm-names rewrite) and the smoke test on it"
 # What to ship if the release pipeline's cleverness breaks (README, "Toolchain facts"): plain

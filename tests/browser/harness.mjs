@@ -91,6 +91,7 @@ export function useSite(setup = async () => {}) {
     // POOLCALC_DIST serves another build (the fallback build in scripts/test.sh).
     site.server = await serveDist(process.env.POOLCALC_DIST ?? "dist");
     site.browser = await launch();
+    site.server.track(site.browser.context);
     await setup(site);
   });
   after(async () => {

@@ -1,10 +1,12 @@
 // The main journeys on the built page: change inputs and see everything follow, manage services,
 // copy and download, share a link, open a bad link, embed one block, and work offline.
-import { test } from "node:test";
+import { after, test } from "node:test";
+import { createServer } from "node:http";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cspViolations, expectFocus, fieldValues, gotoApp, launch, openPage, useSite } from "./harness.mjs";
+import { serveDist } from "./server.mjs";
 
 const CLI = "target/debug/poolcalc";
 const site = useSite(({ browser, server }) =>
@@ -169,13 +171,22 @@ test("a link with bad parameters names each one and applies the rest", async () 
 });
 
 test("embed=1&block=pgbouncer.ini shows only that block and posts its height", async () => {
-  const { page, problems } = await openPage(site.browser.context);
-  const src = `${site.server.url}?pooler=pgbouncer&embed=1&block=pgbouncer.ini`;
+  // A docs site on another origin, which poolcalc's server allows to frame it (the one setting of
+  // deploy/Caddyfile; the hosting tests check that it is refused without it).
+  const embeddable = await serveDist(process.env.POOLCALC_DIST ?? "dist", { frameAncestors: "'self' http://127.0.0.1:*" });
+  const src = `${embeddable.url}?pooler=pgbouncer&embed=1&block=pgbouncer.ini`;
   // The host page listens before the frame exists, as the README's two-line listener does.
-  await page.setContent(
-    `<script>window.heights = []; addEventListener("message", (e) => e.data?.type === "poolcalc:height" && heights.push(e.data.height));</script>` +
-      `<iframe id="f" src="${src}" width="800" height="200"></iframe>`,
-  );
+  const docs = createServer((_, res) => {
+    res.writeHead(200, { "content-type": "text/html" });
+    res.end(
+      `<!DOCTYPE html><title>docs</title><script>window.heights = []; addEventListener("message", (e) => e.data?.type === "poolcalc:height" && heights.push(e.data.height));</script>` +
+        `<iframe id="f" src="${src}" width="800" height="200"></iframe>`,
+    );
+  });
+  await new Promise((ok) => docs.listen(0, "127.0.0.1", ok));
+  after(() => Promise.all([embeddable.close(), new Promise((ok) => docs.close(ok))]));
+  const { page, problems } = await openPage(site.browser.context);
+  await page.goto(`http://127.0.0.1:${docs.address().port}/`);
   await page.waitForFunction(() => window.heights.length > 0, null, { timeout: 15000 });
   const message = { height: await page.evaluate(() => window.heights.at(-1)) };
   assert.ok(message.height > 100, `height ${message.height}`);

@@ -1,50 +1,70 @@
-// A minimal static file server for the built site (dist/), bound to 127.0.0.1 on a free port.
-// The browser tests start and stop it themselves, so they need nothing running beforehand.
-import { createServer } from "node:http";
-import { readFile, stat } from "node:fs/promises";
-import { extname, join, normalize, resolve } from "node:path";
+// The built site served as it is deployed: Debian's Caddy with deploy/Caddyfile (precompressed
+// files, caching headers, the Content-Security-Policy header with frame-ancestors), bound to
+// 127.0.0.1 on a free port. The browser tests start and stop it themselves.
+import { execFileSync, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
 
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".svg": "image/svg+xml",
-  ".json": "application/json",
-  ".webmanifest": "application/manifest+json",
-  ".png": "image/png",
-};
+const ROOT = resolve(import.meta.dirname, "../..");
 
-/** Serves `root` until `close()` is called; resolves to { url, close, requests }. */
-export async function serveDist(root = "dist") {
-  const base = resolve(root);
-  const requests = [];
-  const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://127.0.0.1").pathname);
-    requests.push(path);
-    let file = normalize(join(base, path));
-    if (!file.startsWith(base)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      if ((await stat(file)).isDirectory()) file = join(file, "index.html");
-      const body = await readFile(file);
-      res.writeHead(200, {
-        "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-        "cache-control": "no-cache",
-      });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
-    }
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.on("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
   });
-  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  const { port } = server.address();
+}
+
+/** What deploy/Caddyfile needs for a built site (scripts/host-env.sh: the dist path and its policy). */
+export function hostEnv(root) {
+  const text = execFileSync(resolve(ROOT, "scripts/host-env.sh"), [resolve(root)], { encoding: "utf8" });
+  return Object.fromEntries(text.trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+}
+
+/**
+ * Serves `root` through Caddy until `close()` is called; resolves to { url, requests, track,
+ * close }. `prefix` hosts it under a path (a site built with --public-url), `frameAncestors` sets
+ * who may frame it. `track(context)` records the path of every request the browser makes.
+ */
+export async function serveDist(root = "dist", { prefix = "/", frameAncestors } = {}) {
+  const port = await freePort();
+  const env = { ...process.env, ...hostEnv(root), POOLCALC_ADDRESS: `127.0.0.1:${port}`, POOLCALC_PREFIX: prefix };
+  if (frameAncestors) env.POOLCALC_FRAME_ANCESTORS = frameAncestors;
+  else delete env.POOLCALC_FRAME_ANCESTORS;
+  const child = spawn("caddy", ["run", "--config", resolve(ROOT, "deploy/Caddyfile"), "--adapter", "caddyfile"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const exited = new Promise((r) => child.on("exit", r));
+  const url = `http://127.0.0.1:${port}${prefix}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`caddy exited:\n${output}`);
+    try {
+      await fetch(url);
+      break;
+    } catch {
+      if (i > 150) throw new Error(`caddy did not answer on ${url}:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const requests = [];
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url,
+    port,
     requests,
-    close: () => new Promise((ok) => server.close(ok)),
+    output: () => output,
+    track(context) {
+      context.on("request", (r) => requests.push(decodeURIComponent(new URL(r.url()).pathname)));
+    },
+    async close() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
+    },
   };
 }

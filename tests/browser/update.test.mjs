@@ -4,6 +4,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { brotliCompressSync, gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { serveDist } from "./server.mjs";
 import { gotoApp, launch, openPage } from "./harness.mjs";
@@ -29,7 +30,10 @@ test("a new build shows the reload prompt, and Reload activates it", async () =>
     // "Deploy" a new build: the service worker's version changes.
     const sw = join(site, "sw.js");
     const next = readFileSync(sw, "utf8").replace(/const VERSION = "poolcalc-[0-9a-f]+";/, 'const VERSION = "poolcalc-feedfacefeedface";');
+    // A deploy writes each file with its precompressed copies (the server prefers those).
     writeFileSync(sw, next);
+    writeFileSync(`${sw}.br`, brotliCompressSync(next));
+    writeFileSync(`${sw}.gz`, gzipSync(next));
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
     const prompt = page.locator("#update-prompt");
     await prompt.waitFor({ timeout: 15000 });
