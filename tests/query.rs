@@ -187,3 +187,25 @@ fn every_parameter_of_the_table_round_trips_its_default() {
         assert!(!p.label.is_empty(), "{} has a form label", p.name);
     }
 }
+
+#[test]
+fn a_section_resets_to_what_a_link_starts_from_and_says_which_fields_changed() {
+    use poolcalc::calc::params::{is_default, reset_section, Section};
+    let mut i = parse("preset=runbook&db_cores=8&headroom=12&pooler=supavisor&svc=api:3").inputs;
+    assert!(!is_default(&i, "db_cores") && !is_default(&i, "headroom"));
+    // The preset sets pooler=pgbouncer: that is its baseline, so supavisor is a change.
+    assert!(!is_default(&i, "pooler"));
+    assert!(is_default(&i, "db_port"));
+    reset_section(&mut i, Section::Database);
+    assert!(is_default(&i, "db_cores") && is_default(&i, "headroom"));
+    assert_eq!(i.db.cores, 4);
+    reset_section(&mut i, Section::Pooler);
+    assert_eq!(
+        i.pooler.kind,
+        poolcalc::calc::inputs::Pooler::PgBouncer,
+        "back to the preset's own pooler"
+    );
+    // The services and the pins are not a form section's: a reset leaves them.
+    assert_eq!(i.services.len(), 1);
+    assert_eq!(write(&i), "v=1&rules=2&preset=runbook&svc=api:3");
+}

@@ -18,6 +18,12 @@ pub fn focus(id: &str) {
     else {
         return;
     };
+    // A field inside a closed disclosure (a form section's "Advanced") is shown first.
+    let mut closed = el.closest("details:not([open])").ok().flatten();
+    while let Some(details) = closed {
+        let _ = details.set_attribute("open", "");
+        closed = details.closest("details:not([open])").ok().flatten();
+    }
     el.scroll_into_view_with_bool(false);
     if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
         let _ = el.focus();

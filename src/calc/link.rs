@@ -7,7 +7,7 @@
 
 use super::fleet::MAX_SERVICES;
 use super::inputs::*;
-use super::params::{apply_preset, param, parse_num, parse_replicas, PARAMS};
+use super::params::{baseline, param, parse_num, parse_replicas, PARAMS};
 use super::rules::{made_under, RULES_VERSION};
 use super::settings::{check_pin, RENAMED};
 use super::text::*;
@@ -233,13 +233,10 @@ impl Parser {
 /// The query's parameters (without `?`): `v=1`, the rules version, then every value that differs from what the
 /// link starts from, in the order of the share-link contract.
 pub fn pairs(inputs: &Inputs) -> Vec<(&'static str, String)> {
-    // What the link starts from: the defaults, with the preset's own inputs when one is set (the
-    // parser applies it first), so that a value the preset sets is written only if it differs.
+    // What the link starts from (the preset's own inputs applied), so that a value the preset
+    // sets is written only if it differs.
     let plain = Inputs::default();
-    let mut d = plain.clone();
-    if let Some(p) = inputs.preset {
-        apply_preset(&mut d, p);
-    }
+    let d = baseline(inputs);
     let mut out: Vec<(&str, String)> =
         vec![("v", "1".into()), ("rules", RULES_VERSION.to_string())];
     for p in PARAMS {

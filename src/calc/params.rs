@@ -47,6 +47,17 @@ pub enum Section {
 }
 
 impl Section {
+    /// A short name for element ids (`advanced-pooler`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::Environment => "environment",
+            Section::Database => "database",
+            Section::Pooler => "pooler",
+            Section::Redis => "redis",
+            Section::Kafka => "kafka",
+        }
+    }
+
     /// The section's heading on the form.
     pub fn title(self) -> &'static str {
         match self {
@@ -415,8 +426,8 @@ pub const PARAMS: &[Param] = &[
             "db_cores",
             Section::Database,
             number(1, 512),
-            "Database server cores",
-            "physical cores",
+            "Server cores",
+            "physical, whole server",
             |i| i.db.cores.to_string(),
             |i, v| i.db.cores = num(v) as u32,
         ),
@@ -627,7 +638,7 @@ pub const PARAMS: &[Param] = &[
         Section::Pooler,
         choices!(Prisma),
         "Prisma version",
-        "6: pool in the URL; 7: @prisma/adapter-pg",
+        "6: pool in the URL; 7: adapter-pg",
         |i| i.prisma.to_string(),
         |i, v| i.prisma = choice(v),
     ),
@@ -883,5 +894,39 @@ pub fn apply_preset(i: &mut Inputs, preset: Preset) {
             i.kafka.sasl = Sasl::Plain;
             i.kafka.ssl = false;
         }
+    }
+}
+
+/// What a link starts from: the documented defaults, with the preset's own inputs when one is set
+/// (the parser applies it first). A value equal to it is not written into a link.
+pub fn baseline(inputs: &Inputs) -> Inputs {
+    let mut base = Inputs::default();
+    if let Some(p) = inputs.preset {
+        apply_preset(&mut base, p);
+    }
+    base
+}
+
+/// Whether a parameter keeps the value a link starts from (the form marks the others as changed).
+pub fn is_default(inputs: &Inputs, key: &str) -> bool {
+    let base = if key == "preset" {
+        Inputs::default()
+    } else {
+        baseline(inputs)
+    };
+    param_value(inputs, key) == param_value(&base, key)
+}
+
+/// Puts every parameter of a form section back to the value a link starts from.
+pub fn reset_section(inputs: &mut Inputs, section: Section) {
+    for p in PARAMS.iter().filter(|p| p.section == section) {
+        let base = if p.name == "preset" {
+            Inputs::default()
+        } else {
+            baseline(inputs)
+        };
+        let value = (p.get)(&base);
+        // A value of the defaults always passes its own check; an optional one may be empty.
+        let _ = p.apply(inputs, &value);
     }
 }

@@ -29,7 +29,27 @@ pub fn budget_headline(p: &Plan) -> String {
     }
 }
 
+/// The services' classes in the bar and its legend: eight colours from a palette that stays
+/// distinct for the common colour-vision deficiencies (Okabe and Ito), every other one hatched as
+/// well, and each labelled with its number, so colour is never the only clue.
+const SERVICE_CLASSES: [&str; 8] = [
+    "seg-s0",
+    "seg-s1 hatched",
+    "seg-s2",
+    "seg-s3 hatched",
+    "seg-s4",
+    "seg-s5 hatched",
+    "seg-s6",
+    "seg-s7 hatched",
+];
+
+/// The class of the `index`th service (0-based), for its swatch in the services table.
+pub fn service_class(index: usize) -> &'static str {
+    SERVICE_CLASSES[index % SERVICE_CLASSES.len()]
+}
+
 /// One stretch of the budget bar.
+#[derive(Clone, PartialEq)]
 pub struct Segment {
     pub label: String,
     pub slots: u64,
@@ -70,9 +90,9 @@ pub fn segments(p: &Plan) -> Vec<Segment> {
     } else {
         for (i, svc) in p.services.iter().enumerate() {
             out.push(Segment {
-                label: format!("{} (with surge)", svc.name),
+                label: format!("{} {} (with surge)", i + 1, svc.name),
                 slots: svc.total,
-                class: if i % 2 == 0 { "seg-a" } else { "seg-b" },
+                class: SERVICE_CLASSES[i % SERVICE_CLASSES.len()],
             });
         }
     }
@@ -95,11 +115,13 @@ pub fn segments(p: &Plan) -> Vec<Segment> {
 }
 
 /// The bar's `<rect>`s on a 0..100000 axis (the SVG's viewBox): integer geometry, so no float
-/// formatting is needed.
+/// formatting is needed. Hatched stretches get a second rect with the stripes pattern on top.
 pub fn budget_bar(segs: &[Segment]) -> String {
     let total: u64 = segs.iter().map(|s| s.slots).sum::<u64>().max(1);
     let mut x = 0u64;
-    let mut out = String::new();
+    let mut out = String::from(
+        r#"<defs><pattern id="hatch" patternUnits="userSpaceOnUse" width="1200" height="40"><rect x="0" y="0" width="450" height="40" class="stripe"></rect></pattern></defs>"#,
+    );
     for seg in segs.iter().filter(|seg| seg.slots > 0) {
         let w = seg.slots * 100_000 / total;
         let _ = write!(
@@ -110,7 +132,31 @@ pub fn budget_bar(segs: &[Segment]) -> String {
             html_text(&seg.label),
             seg.slots
         );
+        if seg.class.ends_with("hatched") {
+            let _ = write!(
+                out,
+                r#"<rect x="{x}" y="0" width="{}" height="40" fill="url(#hatch)"><title>{}: {}</title></rect>"#,
+                w.max(1),
+                html_text(&seg.label),
+                seg.slots
+            );
+        }
         x += w;
+    }
+    out
+}
+
+/// The bar's legend under it, in the bar's order: swatch, label and slots.
+pub fn budget_legend(segs: &[Segment]) -> String {
+    let mut out = String::new();
+    for seg in segs.iter().filter(|seg| seg.slots > 0) {
+        let _ = write!(
+            out,
+            r#"<li class="{}"><span class="swatch" aria-hidden="true"></span>{} <strong>{}</strong></li>"#,
+            seg.class,
+            html_text(&seg.label),
+            seg.slots
+        );
     }
     out
 }

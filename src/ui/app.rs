@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::artifacts::ArtifactList;
 use super::audit_entry::AuditEntry;
-use super::budget::BudgetView;
+use super::budget::{BudgetSummary, BudgetView};
 use super::findings::FindingsList;
 use super::form::InputForm;
 use super::share::ShareBar;
@@ -117,14 +117,18 @@ pub fn App() -> impl IntoView {
                 {match block {
                     Some(name) => view! { <ArtifactList only=name /> <FindingsList with_fields=false /> }.into_any(),
                     None => view! {
+                        // Wide screens: the inputs on the left, and on the right the verdict, the
+                        // files, the findings and the figures. Phones: the same blocks one under
+                        // the other, the verdict first and the files right after the inputs.
                         <div class="layout">
+                            <div class="summary"><BudgetSummary /></div>
                             <div class="form-slot">{move || form_ready.get().then(|| view! { <InputForm /> })}</div>
+                            <div class="files"><ArtifactList /></div>
                             <div class="answer">
-                                <BudgetView />
                                 <FindingsList />
+                                <BudgetView />
                             </div>
                         </div>
-                        <ArtifactList />
                         <AuditEntry />
                     }.into_any(),
                 }}

@@ -8,16 +8,36 @@ use leptos::web_sys::HtmlDetailsElement;
 
 use super::state::state;
 use crate::page::html::{
-    budget_bar, budget_figures, budget_headline, budget_rows, derivation, segments,
+    budget_bar, budget_figures, budget_headline, budget_legend, budget_rows, derivation, segments,
 };
 
-/// The budget bar, table and figures.
+/// The verdict at a glance: the headline, the bar and its legend (the first screen).
+#[component]
+pub fn BudgetSummary() -> impl IntoView {
+    let s = state();
+    let segs = Memo::new(move |_| s.plan.with(segments));
+    let bar = move || segs.with(|x| budget_bar(x));
+    let legend = move || segs.with(|x| budget_legend(x));
+    let over = move || s.plan.with(|p| !p.budget.fits());
+    view! {
+        <section class="budget" aria-labelledby="budget-h">
+            <h2 id="budget-h">"Connection budget"</h2>
+            <p class="headline" class:over=over id="budget-headline">
+                {move || s.plan.with(budget_headline)}
+            </p>
+            <svg class="bar" viewBox="0 0 100000 40" preserveAspectRatio="none" role="img" aria-label="Connection slots of the database server; the legend below lists the same figures" inner_html=bar></svg>
+            <ul class="legend" aria-label="Connection slots" inner_html=legend></ul>
+            <p class="jump"><a href="#artifacts-h">"Config files ↓"</a></p>
+        </section>
+    }
+}
+
+/// The figures behind the bar: the table of slots, every computed number with its "why?", and
+/// the pools per service.
 #[component]
 pub fn BudgetView() -> impl IntoView {
     let s = state();
-    let bar = move || s.plan.with(|p| budget_bar(&segments(p)));
     let rows = move || s.plan.with(|p| budget_rows(&segments(p)));
-    let over = move || s.plan.with(|p| !p.budget.fits());
     // The "why?" disclosures that are open: re-rendered figures keep them open, with their
     // derivation in step with the plan.
     let open = StoredValue::new(Vec::<String>::new());
@@ -50,12 +70,8 @@ pub fn BudgetView() -> impl IntoView {
         }
     };
     view! {
-        <section class="budget" aria-labelledby="budget-h">
-            <h2 id="budget-h">"Connection budget"</h2>
-            <p class="headline" class:over=over id="budget-headline">
-                {move || s.plan.with(budget_headline)}
-            </p>
-            <svg class="bar" viewBox="0 0 100000 40" preserveAspectRatio="none" role="img" aria-label="Connection slots of the database server; the table below has the same figures" inner_html=bar></svg>
+        <section class="budget-details" aria-labelledby="figures-h">
+            <h2 id="figures-h">"Figures"</h2>
             <table class="budget-table">
                 <caption>"Slots of max_connections"</caption>
                 <tbody inner_html=rows></tbody>

@@ -20,9 +20,10 @@ pub enum Item {
     Secret(&'static str, &'static str, fn(&Inputs) -> bool),
 }
 
-/// The sections before the services table, and after it.
-pub const TOP: &[Section] = &[Section::Environment, Section::Database, Section::Pooler];
-pub const BOTTOM: &[Section] = &[Section::Redis, Section::Kafka];
+/// The sections before the services table, and after it: what a newcomer sets first (the server,
+/// the pooler, the services) comes first.
+pub const TOP: &[Section] = &[Section::Database, Section::Pooler];
+pub const BOTTOM: &[Section] = &[Section::Environment, Section::Redis, Section::Kafka];
 
 /// Passwords, at the end of their section.
 const SECRETS: &[(Section, Item)] = &[
@@ -50,11 +51,30 @@ fn control(p: &'static Param) -> Item {
     }
 }
 
-/// The fields of one section, in order.
-pub fn items(section: Section) -> Vec<Item> {
-    PARAMS
+/// What a newcomer sets first, shown in each section; the rest of the section waits under its
+/// "Advanced" disclosure. (Layout only: a new parameter needs no entry here.)
+const ESSENTIAL: &[&str] = &[
+    "env",
+    "provider",
+    "rds_class",
+    "supabase_tier",
+    "db_cores",
+    "db_max_conn",
+    "pooler",
+    "prisma",
+    "redis",
+    "kafka",
+];
+
+/// The fields of one section, in order: the essential ones, and the advanced ones (the passwords
+/// last).
+pub fn items(section: Section) -> (Vec<Item>, Vec<Item>) {
+    let (essential, advanced): (Vec<&'static Param>, Vec<&'static Param>) = PARAMS
         .iter()
         .filter(|p| p.section == section)
+        .partition(|p| ESSENTIAL.contains(&p.name));
+    let advanced = advanced
+        .into_iter()
         .map(control)
         .chain(
             SECRETS
@@ -62,6 +82,18 @@ pub fn items(section: Section) -> Vec<Item> {
                 .filter(|(s, _)| *s == section)
                 .map(|(_, item)| *item),
         )
+        .collect();
+    (essential.into_iter().map(control).collect(), advanced)
+}
+
+/// The link parameters among items (for counting the changed ones).
+pub fn param_names(items: &[Item]) -> Vec<&'static str> {
+    items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Param(p) | Item::Select(p, _) | Item::Uses(p) => Some(p.name),
+            Item::Secret(..) => None,
+        })
         .collect()
 }
 

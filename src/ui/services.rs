@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::state::{state, AppState};
 use crate::calc::inputs::Workload;
+use crate::page::html::service_class;
 
 /// Moves keyboard focus to an element once the DOM has caught up.
 fn focus_later(id: String) {
@@ -32,10 +33,11 @@ pub fn ServicesTable() -> impl IntoView {
     view! {
         <fieldset>
             <legend>"Services"</legend>
-            <p class="hint">"Every service that talks to the database, with its replicas (1–10000) and workload. Each replica gets its own pool."</p>
+            <p class="hint">"Each service that talks to the database: replicas 1–10000, each with its own pool."</p>
             <table class="services">
                 <thead>
                     <tr>
+                        <th scope="col"><span class="visually-hidden">"Colour in the budget bar"</span></th>
                         <th scope="col">"Name"</th>
                         <th scope="col">"Replicas"</th>
                         <th scope="col">"Workload"</th>
@@ -119,6 +121,7 @@ fn ServiceRow(
         .collect_view();
     view! {
         <tr>
+            <td class="svc-key"><span class=service_class(index)><span class="swatch" aria-hidden="true"></span>{index + 1}</span></td>
             {text_cell(s, format!("svc-name-{index}"), format!("Service {} name", index + 1), name_key, svc.name.clone(), false, on_name)}
             {text_cell(s, format!("svc-replicas-{index}"), format!("Service {} replicas", index + 1), replicas_key, svc.replicas.to_string(), true, on_replicas)}
             <td>
@@ -129,7 +132,7 @@ fn ServiceRow(
             <td class="row-actions">
                 <button type="button" id=format!("svc-up-{index}") disabled=index == 0 aria-label=format!("Move service {} up", index + 1) on:click=move |_| swap(index - 1, "up")>"↑"</button>
                 <button type="button" id=format!("svc-down-{index}") disabled=index + 1 == count aria-label=format!("Move service {} down", index + 1) on:click=move |_| swap(index + 1, "down")>"↓"</button>
-                <button type="button" id=format!("svc-remove-{index}") disabled=count == 1 aria-label=format!("Remove service {}", index + 1) on:click=remove>"Remove"</button>
+                <button type="button" id=format!("svc-remove-{index}") disabled=count == 1 aria-label=format!("Remove service {}", index + 1) on:click=remove>"✕"</button>
             </td>
         </tr>
     }

@@ -56,6 +56,9 @@ test("the main journey with the keyboard alone", async () => {
 
   await tabTo(page, "f-pooler");
   await page.keyboard.press("ArrowDown"); // none → pgbouncer
+  // PgBouncer's own settings wait under the section's "Advanced": Enter opens it.
+  await tabTo(page, "advanced-pooler");
+  await page.keyboard.press("Enter");
   await page.locator("#f-pgb_version").waitFor();
 
   await tabTo(page, "svc-add");

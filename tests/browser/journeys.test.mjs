@@ -27,6 +27,12 @@ async function open(query = "") {
   };
 }
 
+/** Opens every form section's "Advanced" disclosure (its less common fields). */
+async function openAdvanced(page) {
+  await page.locator("details.advanced").first().waitFor();
+  await page.evaluate(() => document.querySelectorAll("details.advanced").forEach((d) => (d.open = true)));
+}
+
 /** Selects a file's tab (the page shows one file at a time). */
 async function showTab(page, name) {
   await page.locator(`[id="tab-${name}"]`).click();
@@ -130,6 +136,7 @@ test("Download gives the same bytes as the CLI for the same link", async () => {
 
 test("a copied link restores every field in a new browser", async () => {
   const { page, done } = await open("?v=1&rules=2");
+  await openAdvanced(page);
   await page.locator("#f-env").selectOption("prod-high");
   await page.locator("#f-pooler").selectOption("pgbouncer");
   await page.locator("#f-pgb_version").selectOption("1.21");
@@ -203,6 +210,7 @@ test("embed=1&block=pgbouncer.ini shows only that block and posts its height", a
 
 test("secrets stay in memory: never in the address or local storage", async () => {
   const { page, done } = await open("?pooler=pgbouncer");
+  await openAdvanced(page);
   await page.locator("#f-db_password").fill("s3cret/pa:ss");
   assert.match(await artifactText(page, "database-url"), /s3cret%2Fpa%3Ass/);
   assert.match(await artifactText(page, "userlist.txt"), /"s3cret\/pa:ss"/);

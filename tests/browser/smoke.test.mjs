@@ -19,7 +19,7 @@ test("the page mounts the wasm app and updates the answer as you type", async ()
   assert.equal(await target.innerText(), "32");
 
   await page.locator("#f-db_cores").fill("0");
-  assert.match(await page.locator("#e-db_cores").innerText(), /Database server cores must be a whole number from 1 to 512/);
+  assert.match(await page.locator("#e-db_cores").innerText(), /Server cores must be a whole number from 1 to 512/);
   assert.equal(await page.locator("#f-db_cores").getAttribute("aria-invalid"), "true");
   assert.equal(await target.innerText(), "32", "the last good value stays in force");
 
