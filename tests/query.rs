@@ -196,6 +196,16 @@ fn a_section_resets_to_what_a_link_starts_from_and_says_which_fields_changed() {
     // The preset sets pooler=pgbouncer: that is its baseline, so supavisor is a change.
     assert!(!is_default(&i, "pooler"));
     assert!(is_default(&i, "db_port"));
+    let changed = poolcalc::calc::params::changed(&i);
+    for p in poolcalc::calc::params::PARAMS {
+        assert_eq!(
+            changed.contains(&p.name),
+            !is_default(&i, p.name),
+            "{}",
+            p.name
+        );
+    }
+    assert_eq!(changed, ["preset", "db_cores", "headroom", "pooler"]);
     reset_section(&mut i, Section::Database);
     assert!(is_default(&i, "db_cores") && is_default(&i, "headroom"));
     assert_eq!(i.db.cores, 4);

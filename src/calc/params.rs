@@ -917,6 +917,21 @@ pub fn is_default(inputs: &Inputs, key: &str) -> bool {
     param_value(inputs, key) == param_value(&base, key)
 }
 
+/// The parameters that differ from what a link starts from (one baseline for all of them: the
+/// form asks on every change).
+pub fn changed(inputs: &Inputs) -> Vec<&'static str> {
+    let base = baseline(inputs);
+    let plain = Inputs::default();
+    PARAMS
+        .iter()
+        .filter(|p| {
+            let b = if p.name == "preset" { &plain } else { &base };
+            (p.get)(inputs) != (p.get)(b)
+        })
+        .map(|p| p.name)
+        .collect()
+}
+
 /// Puts every parameter of a form section back to the value a link starts from.
 pub fn reset_section(inputs: &mut Inputs, section: Section) {
     for p in PARAMS.iter().filter(|p| p.section == section) {

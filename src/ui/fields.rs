@@ -8,7 +8,7 @@ use super::form_spec::Item;
 use super::state::{state, AppState};
 use crate::calc::budget::sized_by_provider;
 use crate::calc::inputs::RedisUse;
-use crate::calc::params::{is_default, Kind, Param};
+use crate::calc::params::{Kind, Param};
 
 /// The element id of a parameter's field (findings link to it).
 pub fn field_id(key: &str) -> String {
@@ -62,7 +62,7 @@ fn labelled(s: AppState, p: &'static Param, hint: &str, control: AnyView) -> Any
     let id = field_id(key);
     let error = move || s.error(key);
     // Marked when it differs from the value a link starts from (the section's reset restores it).
-    let changed = move || !s.inputs.with(|i| is_default(i, key));
+    let changed = move || s.changed.with(|c| c.contains(&key));
     view! {
         <div class="field" class:check=matches!(p.kind, Kind::Flag) class:invalid=move || error().is_some() class:changed=changed>
             <label for=id>{p.label}</label>

@@ -8,7 +8,7 @@ use super::form_spec::{items, param_names, BOTTOM, TOP};
 use super::pins::Pins;
 use super::services::ServicesTable;
 use super::state::state;
-use crate::calc::params::{is_default, reset_section, Section};
+use crate::calc::params::{reset_section, Section};
 
 fn sections(list: &'static [Section]) -> impl IntoView {
     list.iter()
@@ -27,8 +27,8 @@ fn FormSection(
     let (essential, advanced) = items(section);
     let advanced_names = param_names(&advanced);
     let changed = move || {
-        s.inputs
-            .with(|i| advanced_names.iter().filter(|n| !is_default(i, n)).count())
+        s.changed
+            .with(|c| advanced_names.iter().filter(|n| c.contains(n)).count())
     };
     let reset = move |_| {
         let mut next = s.inputs.get_untracked();

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::calc::link::ParamError;
-use crate::calc::params::apply;
+use crate::calc::params::{apply, changed};
 use crate::calc::{plan, Inputs, Plan};
 use crate::page::View;
 use crate::render::Secrets;
@@ -23,6 +23,8 @@ pub struct AppState {
     /// Bumped when the inputs are replaced as a whole, so the form re-reads every field.
     pub revision: RwSignal<u32>,
     pub plan: Memo<Plan>,
+    /// The parameters that differ from what the link starts from (the form marks them).
+    pub changed: Memo<Vec<&'static str>>,
     /// A new version of the page is waiting (service worker).
     pub update_ready: RwSignal<bool>,
 }
@@ -33,6 +35,7 @@ impl AppState {
         let inputs = RwSignal::new(inputs);
         let secrets = RwSignal::new(Secrets::default());
         let plan = Memo::new(move |_| inputs.with(plan));
+        let changed = Memo::new(move |_| inputs.with(changed));
         AppState {
             inputs,
             view: RwSignal::new(view),
@@ -41,6 +44,7 @@ impl AppState {
             link_errors: RwSignal::new(link_errors),
             revision: RwSignal::new(0),
             plan,
+            changed,
             update_ready: RwSignal::new(false),
         }
     }
