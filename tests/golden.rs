@@ -16,6 +16,8 @@ const SCENARIOS: &[(&str, &str, Option<&str>)] = &[
     ("pgbouncer-1.25-eos", "env=prod-high&pooler=pgbouncer&pgb_version=1.25&pgb_instances=3&db_cores=16&db_max_conn=400&kafka_eos=1&kafka_sasl=scram-sha-256&kafka_ssl=1", None),
     ("prisma7-cluster-confluent", "prisma=7&pooler=pgbouncer&redis=cluster&redis_nodes=10.0.0.1:7000,10.0.0.2:7000,10.0.0.3:7000&kafka=confluent&db_schema=billing&svc=api:6:write-heavy&svc=worker:3:read-heavy", None),
     ("supabase-supavisor", "provider=supabase&supabase_tier=small&pooler=supavisor&pgb_host=aws-0-eu-west-1.pooler.supabase.com&pgb_port=6543&db_user=postgres.abcdefgh&redis_use=cache,queue,pubsub&kafka=off", None),
+    ("scaling-per-service-pgbouncer", "pooler=pgbouncer&pgb_version=1.18&db_roles=per-service&db_cores=8&db_max_conn=200&svc=api:2-6:write-heavy:procs=2&svc=worker:1-4:read-heavy&svc=edge:40::serverless&redis=off&kafka=off", Some("s3cr\"et$x")),
+    ("scaling-per-service-direct", "db_roles=per-service&svc=api:2-4&svc=worker:2::procs=3&redis=off&kafka=off", None),
     ("rds-typed-password", "provider=rds&rds_class=db.r6g.large&env=staging&surge=bluegreen&redis=off&kafka=off&pooler=pgbouncer&pgb_version=1.21", Some("p@$$w0rd/:?#\"'")),
 ];
 

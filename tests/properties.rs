@@ -1,11 +1,11 @@
 //! Properties over generated inputs (10,000 cases per property run): the plan never panics, always
-//! fits its budget or says why not, keeps Kafka heartbeats within a third of the session, the
+//! fits its budget or says why not (at every service's maximum, processes and surge included), keeps Kafka heartbeats within a third of the session, the
 //! share link round-trips exactly, and the settings keep one name and one derivation each: every
 //! computed number in the JSON has a derivation under its path, every pinnable path is in the
 //! JSON, a pinned value's derivation says so, every derivation names a source or says it is a
 //! heuristic, and every declared source is cited.
 
-use poolcalc::calc::{self, explain::source, settings::SETTINGS, Plan, Severity};
+use poolcalc::calc::{self, explain::source, inputs::Surge, settings::SETTINGS, Plan, Severity};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -34,6 +34,58 @@ proptest! {
         if let Some(r) = &plan.redis {
             let over = r.per_node_connections > u64::from(r.maxclients);
             prop_assert!(!over || plan.findings.iter().any(|f| f.code == "redis.over_maxclients" && f.severity == Severity::Error));
+        }
+    }
+
+    /// At every service's maximum replicas, processes and deploy surge (recomputed here from the
+    /// inputs, not read from the plan's totals), what the fleet opens fits what takes it, or an
+    /// error finding says it does not; and per-service roles never share more than there is.
+    #[test]
+    fn at_every_maximum_the_fleet_fits_or_an_error_says_so(inputs in inputs()) {
+        let plan = calc::plan(&inputs);
+        let each: Vec<u64> = inputs.services.iter().zip(&plan.services).map(|(s, p)| {
+            let max = u64::from(s.max_replicas.unwrap_or(s.replicas).max(s.replicas));
+            let peak = if s.serverless {
+                max
+            } else {
+                match inputs.surge {
+                    Surge::None => max,
+                    Surge::Rolling => max + max.div_ceil(4),
+                    Surge::BlueGreen => 2 * max,
+                }
+            };
+            u64::from(p.connection_limit) * u64::from(s.processes.max(1)) * peak
+        }).collect();
+        let worst: u64 = each.iter().sum();
+        match (&plan.pgbouncer, &plan.supavisor) {
+            (Some(b), _) => prop_assert!(
+                worst <= u64::from(b.max_client_conn) * u64::from(b.instances) || plan.has_error(),
+                "{worst} client connections > max_client_conn {} × {} without an error", b.max_client_conn, b.instances
+            ),
+            (None, None) => prop_assert!(
+                worst <= u64::from(plan.budget.usable) || plan.has_error(),
+                "{worst} connections at the maximum > {} usable without an error", plan.budget.usable
+            ),
+            _ => {}
+        }
+        if let Some(roles) = &plan.roles {
+            prop_assert_eq!(roles.roles.len(), plan.services.len());
+            match &plan.pgbouncer {
+                Some(b) => {
+                    let shares: u64 = roles.roles.iter().map(|r| u64::from(r.max_user_connections.unwrap_or(0))).sum();
+                    prop_assert!(roles.roles.iter().all(|r| r.max_user_connections.unwrap_or(0) >= 1));
+                    prop_assert!(
+                        shares <= u64::from(b.server_connections_per_instance) || plan.has_error(),
+                        "shares {shares} > {} server connections per instance without an error", b.server_connections_per_instance
+                    );
+                }
+                None => {
+                    // Without a pooler each role is capped at its service's worst case.
+                    for (r, w) in roles.roles.iter().zip(&each) {
+                        prop_assert_eq!(u64::from(r.connection_limit), (*w).min(u64::from(u32::MAX)));
+                    }
+                }
+            }
         }
     }
 
@@ -73,7 +125,10 @@ fn echoed(path: &str) -> bool {
         "redis.masters",
         "redis.maxclients",
     ];
-    ECHOES.contains(&path) || path.ends_with(".replicas")
+    ECHOES.contains(&path)
+        || [".replicas", ".max_replicas", ".processes"]
+            .iter()
+            .any(|e| path.ends_with(e))
 }
 
 /// Every number in the plan's JSON, by its path (`services[i].x` is `<name>.x`, as pins name it).

@@ -6,9 +6,10 @@ use super::object::{self, Field, Value};
 use super::{dotenv, pgurl, psql, userlist};
 use super::{At, Kind, Located, Observed, Read, Row, RowKind, Target};
 use crate::calc::explain::{source, Finding};
-use crate::calc::inputs::{Inputs, Pooler, Prisma};
+use crate::calc::inputs::{DbRoles, Inputs, Pooler, Prisma};
 use crate::calc::plan::Plan;
 use crate::calc::review::Written;
+use crate::calc::roles::role_name;
 use crate::calc::text::check_service_name;
 
 pub(super) struct Audit<'a> {
@@ -543,9 +544,32 @@ impl<'a> Audit<'a> {
         if let Some(db) = u.dbname.as_ref().filter(|_| !pooled) {
             self.param(at, "db_name", db.clone());
         }
-        if let Some(user) = u.user.as_ref().filter(|u| !same_user(u)) {
-            if !pooled || self.base.pooler.kind != Pooler::Supavisor {
-                self.param(at, "db_user", user.clone());
+        if let Some(user) = u.user.as_ref() {
+            // An app URL whose user is `<owner>_<service>` logs in as the service's own role
+            // (db_roles=per-service); the owner is the direct URL's user when one was read.
+            let svc = service.clone().or_else(|| {
+                (self.base.services.len() == 1).then(|| self.base.services[0].name.clone())
+            });
+            let owner = self
+                .reads
+                .iter()
+                .rev()
+                .find(|r| matches!(r.target, Target::Param("db_user")))
+                .map(|r| r.value.clone())
+                .unwrap_or_else(|| self.base_plan.endpoints.direct.user.clone());
+            // DIRECT_URL (migrations) is read with no service; a service's own URL has one.
+            let app_url = !direct || service.is_some();
+            let own_role = app_url && svc.as_ref().is_some_and(|s| role_name(&owner, s) == *user);
+            if own_role {
+                if self.base.db.roles != DbRoles::PerService {
+                    self.param(at, "db_roles", "per-service");
+                }
+            } else if !same_user(user) {
+                if !pooled || self.base.pooler.kind != Pooler::Supavisor {
+                    self.param(at, "db_user", user.clone());
+                }
+            } else if app_url && self.base_plan.roles.is_some() {
+                self.param(at, "db_roles", "shared");
             }
         }
         if let Some(mode) = u.param("sslmode") {

@@ -6,6 +6,7 @@
 use std::process::ExitCode;
 
 use poolcalc::calc;
+use poolcalc::calc::services::REPLICAS_LIMIT;
 use poolcalc::page;
 use poolcalc::render::{self, Artifact, Secrets};
 
@@ -144,9 +145,36 @@ fn summary(plan: &calc::Plan) -> String {
         b.usable, b.fleet_total, b.target_active
     );
     for svc in &plan.services {
+        let procs = if svc.processes > 1 {
+            format!(" × {} processes", svc.processes)
+        } else {
+            String::new()
+        };
+        let fit = if svc.max_fit_replicas >= REPLICAS_LIMIT {
+            "no known limit".to_string()
+        } else {
+            svc.max_fit_replicas.to_string()
+        };
+        let role = match plan
+            .roles
+            .as_ref()
+            .and_then(|r| r.roles.iter().find(|r| r.service == svc.name))
+        {
+            Some(r) => match r.max_user_connections {
+                Some(share) => format!(
+                    "; as role {}, {share} server connections per PgBouncer instance",
+                    r.user
+                ),
+                None => format!(
+                    "; as role {}, CONNECTION LIMIT {}",
+                    r.user, r.connection_limit
+                ),
+            },
+            None => String::new(),
+        };
         s += &format!(
-            "  {}: connection_limit={} × {} peak replicas = {}\n",
-            svc.name, svc.connection_limit, svc.peak_replicas, svc.total
+            "  {}: connection_limit={}{procs} × {} peak replicas = {} (a typical day: {}; the autoscaler's maximum that fits: {fit}{role})\n",
+            svc.name, svc.connection_limit, svc.peak_replicas, svc.total, svc.typical_total
         );
     }
     for f in &plan.findings {

@@ -69,6 +69,8 @@ pub mod source {
         LIBPQ_URI = "https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-URIS",
         DOTENV_RULES = "https://github.com/motdotla/dotenv#what-rules-does-the-parsing-engine-follow",
         PG_STAT_ACTIVITY = "https://www.postgresql.org/docs/current/monitoring-stats.html#MONITORING-PG-STAT-ACTIVITY-VIEW",
+        PG_CREATE_ROLE = "https://www.postgresql.org/docs/current/sql-createrole.html",
+        PGBOUNCER_USERS = "https://www.pgbouncer.org/config.html#section-users",
     }
 }
 

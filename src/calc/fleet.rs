@@ -3,7 +3,6 @@
 //! hold no rule of their own; the link parser uses the same checks.
 
 use super::inputs::{Inputs, RedisUse, Service, Workload};
-use super::params::parse_replicas;
 use super::text::check_service_name;
 
 /// The most services a fleet may have (the link's own bound).
@@ -24,11 +23,8 @@ impl Inputs {
                     .any(|s| s.name == format!("service-{n}"))
             })
             .unwrap_or(1);
-        self.services.push(Service {
-            name: format!("service-{n}"),
-            replicas: 2,
-            workload: None,
-        });
+        self.services
+            .push(Service::new(format!("service-{n}"), 2, None));
         Ok(self.services.len() - 1)
     }
 
@@ -73,20 +69,49 @@ impl Inputs {
         }
     }
 
-    /// Sets a service's replicas from text, by the link's own rule.
+    /// Sets a service's replicas from the text of its field: a count, or the autoscaler's
+    /// `MIN-MAX` (the link's form); a serverless service's concurrency limit.
     pub fn set_replicas(&mut self, index: usize, text: &str) -> Result<(), String> {
-        let n = parse_replicas(text.trim())
-            .map_err(|_| "Replicas must be a whole number from 1 to 10000.".to_string())?;
+        let name = self
+            .services
+            .get(index)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        let parsed = crate::calc::link::parse_service(&format!("{name}:{}", text.trim()))
+            .map_err(|_| "Replicas must be a whole number from 1 to 10000, or MIN-MAX (an autoscaler's range).".to_string())?;
         if let Some(svc) = self.services.get_mut(index) {
-            svc.replicas = n;
+            svc.replicas = parsed.replicas;
+            svc.max_replicas = parsed.max_replicas;
         }
         Ok(())
     }
 
-    /// Sets a service's workload from its text (empty: the preset's).
+    /// Sets a service's processes per replica (each with its own pool), 1 to 256.
+    pub fn set_processes(&mut self, index: usize, text: &str) -> Result<(), String> {
+        let n = super::params::parse_num(text.trim(), 1, crate::calc::link::MAX_PROCESSES)
+            .map_err(|e| format!("Processes must be {e}."))?;
+        if let Some(svc) = self.services.get_mut(index) {
+            if svc.serverless && n > 1 {
+                return Err(
+                    "A serverless service has one connection per instance: 1 process.".into(),
+                );
+            }
+            svc.processes = n as u32;
+        }
+        Ok(())
+    }
+
+    /// Sets a service's role from its text: a workload (empty: the preset's), or `serverless`
+    /// (functions with a concurrency limit: one connection per instance, one process).
     pub fn set_workload(&mut self, index: usize, text: &str) {
         if let Some(svc) = self.services.get_mut(index) {
-            svc.workload = text.parse::<Workload>().ok();
+            if text == "serverless" {
+                svc.serverless = true;
+                svc.processes = 1;
+            } else {
+                svc.serverless = false;
+                svc.workload = text.parse::<Workload>().ok();
+            }
         }
     }
 

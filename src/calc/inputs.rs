@@ -22,12 +22,39 @@ impl std::fmt::Display for HostPort {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Service {
     pub name: String,
+    /// Replicas: the fixed count, or the autoscaler's minimum when `max_replicas` is set; for a
+    /// serverless service, its concurrency limit.
     pub replicas: u32,
+    /// The autoscaler's maximum (`None`: a fixed count). The budget is planned at the maximum.
+    pub max_replicas: Option<u32>,
+    /// Processes per replica (a Node cluster, PM2 workers), each with its own pool.
+    pub processes: u32,
+    /// Functions with a concurrency limit instead of replicas: one connection per instance.
+    pub serverless: bool,
     /// `None` means the preset's workload (or `moderate` for a name that is not a preset).
     pub workload: Option<Workload>,
 }
 
 impl Service {
+    /// A fixed number of single-process replicas.
+    pub fn new(name: impl Into<String>, replicas: u32, workload: Option<Workload>) -> Self {
+        Service {
+            name: name.into(),
+            replicas,
+            max_replicas: None,
+            processes: 1,
+            serverless: false,
+            workload,
+        }
+    }
+
+    /// The most replicas (or concurrent instances) the service may run: what the budget plans for.
+    pub fn max(&self) -> u32 {
+        self.max_replicas
+            .unwrap_or(self.replicas)
+            .max(self.replicas)
+    }
+
     /// The workload in effect: the one given, else the runbook preset's, else moderate.
     pub fn effective_workload(&self) -> Workload {
         self.workload
@@ -67,6 +94,8 @@ pub struct Database {
     pub ca_file: Option<String>,
     /// Supabase project ref (the `<ref>` of `db.<ref>.supabase.co` and `postgres.<ref>`).
     pub supabase_ref: Option<String>,
+    /// One shared user, or a role per service (roles.sql) that the others cannot starve.
+    pub roles: DbRoles,
 }
 
 /// The pooler and the ORM.
@@ -151,6 +180,7 @@ impl Default for Inputs {
                 sslmode: SslMode::Prefer,
                 ca_file: None,
                 supabase_ref: None,
+                roles: DbRoles::Shared,
             },
             pooler: PoolerInputs {
                 kind: Pooler::None,
@@ -197,10 +227,6 @@ impl Default for Inputs {
 pub fn default_services() -> Vec<Service> {
     super::presets::RUNBOOK_SERVICES
         .iter()
-        .map(|p| Service {
-            name: p.name.to_string(),
-            replicas: 2,
-            workload: None,
-        })
+        .map(|p| Service::new(p.name, 2, None))
         .collect()
 }

@@ -63,6 +63,11 @@ text_enum!(
     Sasl { None = "none", Plain = "plain", ScramSha256 = "scram-sha-256", ScramSha512 = "scram-sha-512" }
 );
 text_enum!(
+    /// Who the services log in as: one shared user, or a role per service whose connections
+    /// PostgreSQL (CONNECTION LIMIT) and PgBouncer (max_user_connections) cap at its share.
+    DbRoles { Shared = "shared", PerService = "per-service" }
+);
+text_enum!(
     /// Presets that load someone else's settings as pins, to review them.
     Preset { Runbook = "runbook" }
 );

@@ -146,32 +146,14 @@ impl Parser {
     }
 
     fn service(&mut self, value: &str) -> Result<(), String> {
-        let parts: Vec<&str> = value.split(':').collect();
-        let (name, replicas, workload) = match parts[..] {
-            [n, r] => (n, r, None),
-            [n, r, w] => (n, r, Some(w)),
-            _ => return Err("NAME:REPLICAS or NAME:REPLICAS:WORKLOAD".into()),
-        };
-        check_service_name(name)?;
-        let replicas = parse_replicas(replicas)?;
-        let workload = match workload {
-            None => None,
-            Some(w) => Some(
-                w.parse::<Workload>()
-                    .map_err(|_| format!("WORKLOAD must be {}", Workload::allowed()))?,
-            ),
-        };
-        if self.services.iter().any(|s| s.name == name) {
-            return Err(format!("service `{name}` is listed twice"));
+        let svc = parse_service(value)?;
+        if self.services.iter().any(|s| s.name == svc.name) {
+            return Err(format!("service `{}` is listed twice", svc.name));
         }
         if self.services.len() >= MAX_SERVICES {
             return Err(format!("at most {MAX_SERVICES} services"));
         }
-        self.services.push(Service {
-            name: name.to_string(),
-            replicas,
-            workload,
-        });
+        self.services.push(svc);
         Ok(())
     }
 
@@ -247,8 +229,7 @@ pub fn pairs(inputs: &Inputs) -> Vec<(&'static str, String)> {
         }
         if p.name == "prisma" && inputs.services != d.services {
             for svc in &inputs.services {
-                let w = svc.workload.map(|w| format!(":{w}")).unwrap_or_default();
-                out.push(("svc", format!("{}:{}{w}", svc.name, svc.replicas)));
+                out.push(("svc", write_service(svc)));
             }
         }
         if p.name == "surge" {
@@ -272,4 +253,85 @@ pub fn join(pairs: &[(&str, String)]) -> String {
 /// Writes the inputs as a query string (without `?`).
 pub fn write(inputs: &Inputs) -> String {
     join(&pairs(inputs))
+}
+
+/// One `svc` value: `NAME:REPLICAS[:WORKLOAD[:OPTION]...]`, where REPLICAS is a count or the
+/// autoscaler's `MIN-MAX`, WORKLOAD may be left empty (the preset's), and each OPTION is
+/// `procs=N` (processes per replica, each with its own pool) or `serverless` (REPLICAS is the
+/// concurrency limit). A link written before these forms (`NAME:REPLICAS[:WORKLOAD]`) reads as
+/// it always did.
+pub fn parse_service(value: &str) -> Result<Service, String> {
+    let form = "NAME:REPLICAS[:WORKLOAD[:procs=N][:serverless]], REPLICAS a count or MIN-MAX";
+    let parts: Vec<&str> = value.split(':').collect();
+    let (name, replicas) = match parts[..] {
+        [n, r, ..] => (n, r),
+        _ => return Err(form.into()),
+    };
+    check_service_name(name)?;
+    let mut svc = Service::new(name, 1, None);
+    match replicas.split_once('-') {
+        Some((lo, hi)) => {
+            svc.replicas = parse_replicas(lo)?;
+            let max = parse_replicas(hi)?;
+            if max < svc.replicas {
+                return Err(format!("REPLICAS MIN-MAX needs MIN ≤ MAX, got {replicas}"));
+            }
+            svc.max_replicas = (max > svc.replicas).then_some(max);
+        }
+        None => svc.replicas = parse_replicas(replicas)?,
+    }
+    if let Some(w) = parts.get(2).filter(|w| !w.is_empty()) {
+        svc.workload = Some(w.parse::<Workload>().map_err(|_| {
+            format!(
+                "WORKLOAD must be {} (or empty for the preset's)",
+                Workload::allowed()
+            )
+        })?);
+    }
+    for opt in parts.iter().skip(3) {
+        match opt.split_once('=') {
+            Some(("procs", n)) => {
+                svc.processes = parse_num(n, 1, MAX_PROCESSES)
+                    .map(|n| n as u32)
+                    .map_err(|e| format!("procs must be {e}"))?;
+            }
+            None if *opt == "serverless" => svc.serverless = true,
+            _ => {
+                return Err(format!(
+                    "`{opt}` is not an option: procs=N or serverless ({form})"
+                ))
+            }
+        }
+    }
+    if svc.serverless && svc.processes > 1 {
+        return Err("a serverless service has one connection per instance: leave out procs".into());
+    }
+    Ok(svc)
+}
+
+/// Processes per replica a link may give.
+pub const MAX_PROCESSES: u64 = 256;
+
+/// The `svc` value of a service, the shortest form that reads back the same.
+pub fn write_service(svc: &Service) -> String {
+    let mut out = format!("{}:{}", svc.name, svc.replicas);
+    if let Some(max) = svc.max_replicas.filter(|m| *m > svc.replicas) {
+        out.push_str(&format!("-{max}"));
+    }
+    let mut opts = Vec::new();
+    if svc.processes > 1 {
+        opts.push(format!("procs={}", svc.processes));
+    }
+    if svc.serverless {
+        opts.push("serverless".to_string());
+    }
+    if svc.workload.is_some() || !opts.is_empty() {
+        out.push(':');
+        out.push_str(svc.workload.map(|w| w.as_str()).unwrap_or(""));
+    }
+    for o in opts {
+        out.push(':');
+        out.push_str(&o);
+    }
+    out
 }

@@ -18,6 +18,7 @@ pub mod presets;
 pub mod prisma;
 pub mod redis;
 pub mod review;
+pub mod roles;
 pub mod rules;
 pub mod services;
 pub mod settings;

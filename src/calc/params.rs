@@ -545,6 +545,15 @@ pub const PARAMS: &[Param] = &[
         |i, v| i.db.ca_file = text_or_none(v),
     ),
     row(
+        "db_roles",
+        Section::Database,
+        choices!(DbRoles),
+        "Database users",
+        "per-service: a role per service, capped at its share (roles.sql)",
+        |i| i.db.roles.to_string(),
+        |i, v| i.db.roles = choice(v),
+    ),
+    row(
         "pooler",
         Section::Pooler,
         choices!(Pooler),

@@ -14,7 +14,8 @@ use super::presets::{runbook_written, supabase_row, RUNBOOK_CORE_TABLE};
 use super::prisma::{plan_prisma, PrismaPlan};
 use super::redis::{plan_redis, RedisPlan};
 use super::review::review;
-use super::services::{size_services, ServicePlan};
+use super::roles::{plan_roles, RolesPlan};
+use super::services::{max_fit, serverless_findings, size_services, ServicePlan};
 use super::settings::Resolver;
 use super::timeouts::{plan_timeouts, TimeoutPlan};
 use super::tls::{plan_tls, TlsPlan};
@@ -44,6 +45,9 @@ pub struct Plan {
     pub tls: TlsPlan,
     pub pgbouncer: Option<PgBouncerPlan>,
     pub supavisor: Option<SupavisorPlan>,
+    /// A role per service (`db_roles=per-service`), with its caps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roles: Option<RolesPlan>,
     pub prisma: PrismaPlan,
     pub redis: Option<RedisPlan>,
     pub kafka: Option<KafkaPlan>,
@@ -87,7 +91,7 @@ pub fn plan(inputs: &Inputs) -> Plan {
     // session mode: then the app pools must fit the usable slots themselves.
     let one_to_one =
         inputs.pooler.kind == Pooler::None || endpoints.pooled_mode == Some(PoolMode::Session);
-    let services = size_services(inputs, one_to_one.then_some(&budget), r, &mut findings);
+    let mut services = size_services(inputs, one_to_one.then_some(&budget), r, &mut findings);
     let client_connections: u64 = services.iter().map(|s| s.total).sum();
 
     let mut pgbouncer = None;
@@ -113,6 +117,28 @@ pub fn plan(inputs: &Inputs) -> Plan {
     r.derived(
         "budget.fleet_total",
         fleet_total_why(inputs, &budget, client_connections),
+    );
+    // What the services' connections must fit in, for each one's largest autoscaler maximum.
+    let capacity = match (&pgbouncer, &supavisor) {
+        _ if one_to_one => Some((u64::from(budget.usable), "usable slots")),
+        (Some(p), _) => Some((
+            u64::from(p.max_client_conn) * u64::from(p.instances),
+            "PgBouncer's max_client_conn × instances",
+        )),
+        (_, Some(s)) => s
+            .max_clients
+            .map(|m| (u64::from(m), "Supavisor's client limit")),
+        _ => None,
+    };
+    max_fit(&mut services, capacity, inputs.surge, r, &mut findings);
+    serverless_findings(&services, inputs.pooler.kind, &mut findings);
+    let roles = plan_roles(
+        inputs,
+        &endpoints.direct.user,
+        &services,
+        pgbouncer.as_ref(),
+        r,
+        &mut findings,
     );
     if inputs.pooler.kind == Pooler::None
         && budget.fleet_total > budget.target_active.saturating_mul(2)
@@ -149,6 +175,7 @@ pub fn plan(inputs: &Inputs) -> Plan {
         tls,
         pgbouncer,
         supavisor,
+        roles,
         prisma,
         redis,
         kafka,

@@ -75,14 +75,18 @@ pub fn plan_redis(
     let connections_per_replica = 1 + u32::from(pubsub) + queue_connections;
     let cluster = r.mode == RedisMode::Cluster;
     let masters = if cluster { r.masters.max(1) } else { 1 };
-    let peak: u64 = services.iter().map(|s| u64::from(s.peak_replicas)).sum();
+    // Every process of a replica has its own ioredis clients.
+    let peak: u64 = services
+        .iter()
+        .map(|s| u64::from(s.peak_replicas) * u64::from(s.processes))
+        .sum();
     let per_node = peak * u64::from(connections_per_replica);
     let total_connections = per_node * u64::from(masters);
     let mut d = Derivation::new(
-        "per node: Σ peak_replicas × (1 + pubsub + queue × (1 + 2 × queues)); fleet-wide: × masters",
+        "per node: Σ peak_replicas × processes × (1 + pubsub + queue × (1 + 2 × queues)); fleet-wide: × masters",
         source::IOREDIS_PUBSUB,
     )
-    .input("peak_replicas (all services)", peak)
+    .input("peak_replicas × processes (all services)", peak)
     .input("pubsub", u8::from(pubsub))
     .input("queue", u8::from(queue))
     .input("queues per replica", if queue { queues } else { 0 })

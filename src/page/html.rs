@@ -319,21 +319,37 @@ pub fn budget_figures(p: &Plan, open: &[String]) -> String {
         out.push_str("</dd></div>");
     }
     out.push_str(
-        r#"</dl><table class="pools" id="service-pools"><caption>Pools per service</caption><thead><tr><th scope="col">Service</th><th scope="col">Replicas</th><th scope="col">Peak</th><th scope="col">Pool each</th><th scope="col">Total</th></tr></thead><tbody>"#,
+        r#"</dl><div class="scroll-x" role="region" tabindex="0" aria-labelledby="service-pools-caption"><table class="pools" id="service-pools"><caption id="service-pools-caption">Pools per service: a typical day, the worst case (the autoscaler's maximum with a deploy on top), and the largest maximum that fits</caption><thead><tr><th scope="col">Service</th><th scope="col">Replicas</th><th scope="col">Peak</th><th scope="col">Pool each</th><th scope="col">Typical</th><th scope="col">Worst</th><th scope="col">Fits up to</th></tr></thead><tbody>"#,
     );
     for svc in &p.services {
+        let replicas = crate::render::context::replicas_text(svc);
+        let procs = if svc.processes > 1 {
+            format!(" × {} procs", svc.processes)
+        } else {
+            String::new()
+        };
         let _ = write!(
             out,
-            r#"<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td class="pool">{}"#,
+            r#"<tr><th scope="row">{}</th><td>{replicas}{procs}</td><td>{}</td><td class="pool">{}"#,
             html_text(&svc.name),
-            svc.replicas,
             svc.peak_replicas,
             svc.connection_limit
         );
         why(&mut out, p, &format!("{}.connection_limit", svc.name), open);
-        let _ = write!(out, "</td><td>{}</td></tr>", svc.total);
+        let fit = if svc.max_fit_replicas >= crate::calc::services::REPLICAS_LIMIT {
+            "no limit known".to_string()
+        } else {
+            svc.max_fit_replicas.to_string()
+        };
+        let _ = write!(
+            out,
+            "</td><td>{}</td><td>{}</td><td>{fit}",
+            svc.typical_total, svc.total
+        );
+        why(&mut out, p, &format!("{}.max_fit_replicas", svc.name), open);
+        out.push_str("</td></tr>");
     }
-    out.push_str("</tbody></table>");
+    out.push_str("</tbody></table></div>");
     if let Some(pgb) = &p.pgbouncer {
         out.push_str(r#"<dl class="figures" aria-label="PgBouncer settings">"#);
         for (name, value) in [

@@ -4,9 +4,9 @@
 
 use super::context::Context;
 use super::{
-    alerts, budget_md, diagnostics, env, findings, ioredis, kafkajs, pgbouncer, prisma, url,
+    alerts, budget_md, diagnostics, env, findings, ioredis, kafkajs, pgbouncer, prisma, roles, url,
 };
-use crate::calc::inputs::{Inputs, KafkaClient, Pooler, Prisma, RedisMode};
+use crate::calc::inputs::{DbRoles, Inputs, KafkaClient, Pooler, Prisma, RedisMode};
 use crate::calc::text_enum::text_enum;
 
 text_enum!(
@@ -18,6 +18,7 @@ text_enum!(
         PrismaClient = "prisma-client",
         PgbouncerIni = "pgbouncer.ini",
         Userlist = "userlist.txt",
+        RolesSql = "roles.sql",
         Ioredis = "ioredis",
         Kafkajs = "kafkajs",
         Alerts = "alerts.yml",
@@ -38,6 +39,7 @@ impl Artifact {
             Artifact::PrismaClient => prisma::client(cx),
             Artifact::PgbouncerIni => pgbouncer::ini(cx),
             Artifact::Userlist => pgbouncer::userlist(cx),
+            Artifact::RolesSql => roles::sql(cx),
             Artifact::Ioredis => ioredis::module(cx),
             Artifact::Kafkajs => kafkajs::module(cx),
             Artifact::Alerts => alerts::rules(cx),
@@ -51,6 +53,10 @@ impl Artifact {
     pub fn applies(self, i: &Inputs) -> bool {
         match self {
             Artifact::PgbouncerIni | Artifact::Userlist => i.pooler.kind == Pooler::PgBouncer,
+            // A role per service: not written for Supavisor (a finding says why).
+            Artifact::RolesSql => {
+                i.db.roles == DbRoles::PerService && i.pooler.kind != Pooler::Supavisor
+            }
             Artifact::Ioredis => i.redis.mode != RedisMode::Off,
             Artifact::Kafkajs => i.kafka.client != KafkaClient::Off,
             _ => true,
@@ -78,6 +84,7 @@ impl Artifact {
             Artifact::PrismaClient => "db.ts".into(),
             Artifact::PgbouncerIni => "pgbouncer.ini".into(),
             Artifact::Userlist => "userlist.txt".into(),
+            Artifact::RolesSql => "roles.sql".into(),
             Artifact::Ioredis => "redis.ts".into(),
             Artifact::Kafkajs => "kafka.ts".into(),
             Artifact::Alerts => "alerts.yml".into(),

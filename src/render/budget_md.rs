@@ -1,5 +1,6 @@
 //! budget.md: the fleet against the usable slots, as a Markdown table for internal docs.
 
+use super::context::{pool_text, replicas_text};
 use super::escape::md_cell;
 use super::Context;
 
@@ -17,9 +18,9 @@ pub fn table(cx: &Context) -> String {
         out += &format!(
             "| {} | {} | {} | {} | {} |\n",
             md_cell(&s.name),
-            s.replicas,
+            replicas_text(s),
             s.peak_replicas,
-            s.connection_limit,
+            pool_text(s),
             s.total
         );
         replicas += u64::from(s.replicas);

@@ -1,6 +1,7 @@
 //! What every renderer reads.
 
 use super::secrets::Secrets;
+use crate::calc::services::ServicePlan;
 use crate::calc::{inputs::Inputs, link, plan::RULES_VERSION, Plan};
 
 /// What every renderer reads: the inputs, their plan, the secrets typed in (if any), and the
@@ -57,10 +58,18 @@ impl<'a> Context<'a> {
     pub fn summary(&self) -> String {
         let i = self.inputs;
         let b = &self.plan.budget;
-        let services: Vec<String> = i
+        let services: Vec<String> = self
+            .plan
             .services
             .iter()
-            .map(|s| format!("{}×{}", s.name, s.replicas))
+            .map(|s| {
+                let procs = if s.processes > 1 {
+                    format!(" ({} procs)", s.processes)
+                } else {
+                    String::new()
+                };
+                format!("{}×{}{procs}", s.name, replicas_text(s))
+            })
             .collect();
         let pooler = match i.pooler.kind {
             crate::calc::inputs::Pooler::PgBouncer => {
@@ -82,5 +91,26 @@ impl<'a> Context<'a> {
             i.surge,
             services.join(", ")
         )
+    }
+}
+
+/// A service's replicas as the files show them: the fixed count, the autoscaler's `MIN–MAX`, or a
+/// serverless service's concurrency limit.
+pub fn replicas_text(s: &ServicePlan) -> String {
+    if s.serverless {
+        format!("{} concurrent", s.max_replicas)
+    } else if s.max_replicas > s.replicas {
+        format!("{}–{}", s.replicas, s.max_replicas)
+    } else {
+        s.replicas.to_string()
+    }
+}
+
+/// A service's pool per replica: the pool, times the processes when there are several.
+pub fn pool_text(s: &ServicePlan) -> String {
+    if s.processes > 1 {
+        format!("{} × {} procs", s.connection_limit, s.processes)
+    } else {
+        s.connection_limit.to_string()
     }
 }

@@ -35,11 +35,48 @@ pub fn env_file(cx: &Context) -> String {
         out += "# No services in these inputs.\n";
         return out;
     };
-    out += &format!(
-        "#\n# .env for {}: {} replicas ({} during a deploy), pool {} each. Each service's deployment\n\
-         # gets its own file (dotenv keeps one value per key).\n",
-        svc.name, svc.replicas, svc.peak_replicas, svc.connection_limit
-    );
+    let replicas = if svc.max_replicas > svc.replicas {
+        format!(
+            "{}–{} replicas ({} during a deploy at the maximum)",
+            svc.replicas, svc.max_replicas, svc.peak_replicas
+        )
+    } else {
+        format!(
+            "{} replicas ({} during a deploy)",
+            svc.replicas, svc.peak_replicas
+        )
+    };
+    let fleet = if svc.serverless {
+        format!(
+            "up to {} concurrent instances, one connection each",
+            svc.max_replicas
+        )
+    } else if svc.processes > 1 {
+        format!(
+            "{replicas}, {} processes each, pool {} per process",
+            svc.processes, svc.connection_limit
+        )
+    } else {
+        format!("{replicas}, pool {} each", svc.connection_limit)
+    };
+    if svc.serverless || svc.max_replicas > svc.replicas || svc.processes > 1 {
+        out += &format!(
+            "#\n# .env for {}: {fleet}.\n\
+             # Each service's deployment gets its own file (dotenv keeps one value per key).\n",
+            svc.name
+        );
+    } else {
+        out += &format!(
+            "#\n# .env for {}: {fleet}. Each service's deployment\n\
+             # gets its own file (dotenv keeps one value per key).\n",
+            svc.name
+        );
+    }
+    if let Some(user) = p.roles.as_ref().and_then(|r| r.user_of(&svc.name)) {
+        out += &format!(
+            "# It logs in as its own role, {user} (roles.sql), capped at its share of the connections.\n"
+        );
+    }
     if let (Some(_), Prisma::V7) = (&cx.secrets.db_password, i.prisma) {
         out += &format!(
             "#\n# The URLs carry no password: db.ts and prisma.config.ts add {DB_PASSWORD}, percent-encoded.\n"

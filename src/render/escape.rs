@@ -57,6 +57,11 @@ pub fn sql_literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// An SQL identifier: double quotes, with `"` doubled, so that case and `.`/`-` are kept.
+pub fn sql_ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
 /// Markdown table cell text: pipes and backslashes escaped, newlines folded.
 pub fn md_cell(s: &str) -> String {
     s.replace('\\', "\\\\")

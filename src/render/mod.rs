@@ -13,6 +13,7 @@ mod ioredis;
 mod kafkajs;
 mod pgbouncer;
 mod prisma;
+mod roles;
 pub mod secrets;
 mod template;
 pub mod url;

@@ -29,7 +29,20 @@ pub fn ini(cx: &Context) -> String {
     let listen = listen_addr(&i.pooler.host);
     let client_tls = tls.client_tls_key_file.is_some() && tls.client_tls_cert_file.is_some();
     let ignored = p.ignore_startup_parameters.join(",");
+    // `[users]`: each service role's share (max_user_connections, PgBouncer 1.18 onwards).
+    let users = cx.plan.roles.as_ref().map(|roles| {
+        roles
+            .roles
+            .iter()
+            .filter_map(|r| {
+                r.max_user_connections
+                    .map(|n| format!("{} = max_user_connections={n}", r.user))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
     out += &Fill::new()
+        .option("users", users.filter(|u| !u.is_empty()))
         .value("version", p.version)
         .value("instances", p.instances)
         .value("fd_need", p.fd_need)
@@ -95,14 +108,27 @@ pub fn userlist(cx: &Context) -> String {
         .pooled
         .as_ref()
         .map_or(cx.inputs.db.user.as_str(), |e| e.user.as_str());
-    let entry = cx
-        .secrets
-        .db_password
-        .as_deref()
-        .map(|p| format!("{} {}", userlist_field(user), userlist_field(p)));
+    // With a role per service, PgBouncer needs an entry for each (and the stats user's).
+    let roles: Vec<&str> = cx
+        .plan
+        .roles
+        .iter()
+        .flat_map(|r| r.roles.iter().map(|r| r.user.as_str()))
+        .collect();
+    let users: Vec<&str> = std::iter::once(user).chain(roles.iter().copied()).collect();
+    let entry = cx.secrets.db_password.as_deref().map(|p| {
+        users
+            .iter()
+            .map(|u| format!("{} {}", userlist_field(u), userlist_field(p)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    let quoted: Vec<String> = users.iter().map(|u| format!("'{u}'")).collect();
     cx.header(";")
         + &Fill::new()
             .option("password", entry)
+            .flag("roles", !roles.is_empty())
+            .value("role_list", quoted.join(", "))
             .value("user", user)
             .value("auth_file", &cx.inputs.pooler.auth_file)
             .render(include_str!("templates/userlist.txt"))

@@ -33,7 +33,7 @@ fn userinfo(cx: &Context, user: &str) -> String {
     }
 }
 
-fn url(cx: &Context, at: &Endpoint, params: &[(&str, String)]) -> String {
+fn url(cx: &Context, at: &Endpoint, user: &str, params: &[(&str, String)]) -> String {
     let db = percent_encode_component(&cx.inputs.db.name);
     let query: Vec<String> = params
         .iter()
@@ -46,7 +46,7 @@ fn url(cx: &Context, at: &Endpoint, params: &[(&str, String)]) -> String {
     };
     format!(
         "postgresql://{}@{}:{}/{db}{query}",
-        userinfo(cx, &at.user),
+        userinfo(cx, user),
         at.host,
         at.port
     )
@@ -81,7 +81,13 @@ pub fn service_url(cx: &Context, svc: &ServicePlan) -> String {
     // since 3.3.0; node-postgres sends it in the startup packet).
     params.push(("application_name", svc.name.clone()));
     params.extend(tls_params(hop));
-    url(cx, at, &params)
+    // With a role per service (db_roles=per-service), the service logs in as its own role.
+    let user = p
+        .roles
+        .as_ref()
+        .and_then(|r| r.user_of(&svc.name))
+        .unwrap_or(&at.user);
+    url(cx, at, user, &params)
 }
 
 /// The direct URL (no pooler) for migrations: Prisma 6 `directUrl`, Prisma 7 prisma.config.ts `url`.
@@ -94,7 +100,8 @@ pub fn direct_url(cx: &Context) -> String {
         }
     }
     params.extend(tls_params(&cx.plan.tls.direct));
-    url(cx, &cx.plan.endpoints.direct, &params)
+    let at = &cx.plan.endpoints.direct;
+    url(cx, at, &at.user, &params)
 }
 
 /// The `database-url` artifact: the service's DATABASE_URL, alone on one line (the same value as

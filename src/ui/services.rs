@@ -33,14 +33,15 @@ pub fn ServicesTable() -> impl IntoView {
     view! {
         <fieldset>
             <legend>"Services"</legend>
-            <p class="hint">"Each service that talks to the database: replicas 1–10000, each with its own pool."</p>
+            <p class="hint">"Each service that talks to the database: replicas 1–10000 or an autoscaler's MIN-MAX, processes per replica, and its role."</p>
             <table class="services">
                 <thead>
                     <tr>
                         <th scope="col"><span class="visually-hidden">"Colour in the budget bar"</span></th>
                         <th scope="col">"Name"</th>
-                        <th scope="col">"Replicas"</th>
-                        <th scope="col">"Workload"</th>
+                        <th scope="col" title="A count, or an autoscaler's MIN-MAX">"Replicas"</th>
+                        <th scope="col" title="Processes per replica, each with its own pool">"Procs"</th>
+                        <th scope="col">"Role"</th>
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
                 </thead>
@@ -72,6 +73,7 @@ fn ServiceRow(
     let svc = s.inputs.with_untracked(|i| i.services[index].clone());
     let name_key = format!("svc-{index}-name");
     let replicas_key = format!("svc-{index}-replicas");
+    let procs_key = format!("svc-{index}-procs");
     // Each edit goes through the inputs' own methods (calc/fleet.rs): a refused one leaves the
     // inputs as they were and shows why next to the field.
     let edit = move |key: &str, change: &dyn Fn(&mut crate::calc::Inputs) -> Result<(), String>| {
@@ -98,6 +100,13 @@ fn ServiceRow(
             edit(&key, &|i| i.set_replicas(index, &text));
         }
     };
+    let on_procs = {
+        let key = procs_key.clone();
+        move |ev| {
+            let text = event_target_value(&ev);
+            edit(&key, &|i| i.set_processes(index, &text));
+        }
+    };
     let on_workload = move |ev| {
         let text = event_target_value(&ev);
         s.inputs.update(|i| i.set_workload(index, &text));
@@ -112,20 +121,34 @@ fn ServiceRow(
         relayout.run(());
         focus_later("svc-add".into());
     };
+    let role = if svc.serverless {
+        "serverless".to_string()
+    } else {
+        svc.workload.map(|w| w.to_string()).unwrap_or_default()
+    };
     let workloads = std::iter::once((String::new(), "preset default".to_string()))
         .chain(Workload::ALL.iter().map(|w| (w.to_string(), w.to_string())))
+        .chain(std::iter::once((
+            "serverless".to_string(),
+            "serverless".to_string(),
+        )))
         .map(|(value, text)| {
-            let selected = svc.workload.map(|w| w.to_string()).unwrap_or_default() == value;
+            let selected = role == value;
             view! { <option value=value selected=selected>{text}</option> }
         })
         .collect_view();
+    let replicas_text = match svc.max_replicas {
+        Some(max) if max > svc.replicas => format!("{}-{max}", svc.replicas),
+        _ => svc.replicas.to_string(),
+    };
     view! {
         <tr>
             <td class="svc-key"><span class=service_class(index)><span class="swatch" aria-hidden="true"></span>{index + 1}</span></td>
             {text_cell(s, format!("svc-name-{index}"), format!("Service {} name", index + 1), name_key, svc.name.clone(), false, on_name)}
-            {text_cell(s, format!("svc-replicas-{index}"), format!("Service {} replicas", index + 1), replicas_key, svc.replicas.to_string(), true, on_replicas)}
+            {text_cell(s, format!("svc-replicas-{index}"), format!("Service {} replicas (a count or MIN-MAX)", index + 1), replicas_key, replicas_text, false, on_replicas)}
+            {text_cell(s, format!("svc-procs-{index}"), format!("Service {} processes per replica", index + 1), procs_key, svc.processes.to_string(), true, on_procs)}
             <td>
-                <select id=format!("svc-workload-{index}") aria-label=format!("Service {} workload", index + 1) on:change=on_workload>
+                <select id=format!("svc-workload-{index}") aria-label=format!("Service {} role", index + 1) on:change=on_workload>
                     {workloads}
                 </select>
             </td>

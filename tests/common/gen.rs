@@ -29,16 +29,25 @@ pub fn services() -> impl Strategy<Value = Vec<Service>> {
             name(),
             1u32..=10_000,
             prop::option::of(select(Workload::ALL.to_vec())),
+            // An autoscaler's maximum above the minimum, processes per replica, serverless.
+            prop::option::of(0u32..=10_000),
+            prop_oneof![4 => Just(1u32), 1 => 2u32..=64],
+            prop::bool::weighted(0.1),
         ),
         1..8,
     )
     .prop_map(|list| {
         let mut out: Vec<Service> = Vec::new();
-        for (name, replicas, workload) in list {
+        for (name, replicas, workload, extra, processes, serverless) in list {
             if !out.iter().any(|s| s.name == name) {
                 out.push(Service {
                     name,
                     replicas,
+                    max_replicas: extra
+                        .map(|e| replicas.saturating_add(e).min(10_000))
+                        .filter(|m| *m > replicas),
+                    processes: if serverless { 1 } else { processes },
+                    serverless,
                     workload,
                 });
             }
@@ -95,8 +104,9 @@ prop_compose! {
         sslmode in select(SslMode::ALL.to_vec()),
         ca_file in prop::option::of("/[a-z0-9_-]{1,12}/[a-z0-9_-]{1,12}\\.pem"),
         supabase_ref in prop::option::of("[a-z0-9]{1,20}"),
+        roles in select(DbRoles::ALL.to_vec()),
     ) -> Database {
-        Database { provider, cores, storage, spindles, max_connections, reserved, rds_class, supabase_tier, headroom, host, port, name, user, schema, sslmode, ca_file, supabase_ref }
+        Database { provider, cores, storage, spindles, max_connections, reserved, rds_class, supabase_tier, headroom, host, port, name, user, schema, sslmode, ca_file, supabase_ref, roles }
     }
 }
 

@@ -49,3 +49,15 @@ pub fn limit(plan: &Plan, name: &str) -> u32 {
         .expect("service")
         .connection_limit
 }
+
+/// One artifact of a query, as the CLI prints it (no secrets), for a service if given.
+#[allow(dead_code)]
+pub fn artifact_of(query: &str, name: &str, service: Option<&str>) -> String {
+    use poolcalc::render::{Artifact, Context, Secrets};
+    let parsed = calc::parse(query);
+    assert!(parsed.errors.is_empty(), "{query}: {:?}", parsed.errors);
+    let plan = calc::plan(&parsed.inputs);
+    let secrets = Secrets::default();
+    let artifact: Artifact = name.parse().expect("an artifact name");
+    artifact.render(&Context::new(&parsed.inputs, &plan, &secrets).for_service(service))
+}
