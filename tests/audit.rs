@@ -362,3 +362,65 @@ fn hostile_pastes_give_a_bounded_result() {
         let _ = show::html(&report, &[pasted("junk", *kind, &junk)]);
     }
 }
+
+#[test]
+fn users_lines_are_judged_by_version_and_a_role_per_service_is_adopted() {
+    let codes = |query: &str, ini: &str| -> Vec<String> {
+        let base = calc::parse(query).inputs;
+        let report = audit::audit(&base, &[pasted("pgbouncer.ini", Kind::Auto, ini)]);
+        report
+            .findings
+            .iter()
+            .map(|f| f.finding.code.to_string())
+            .collect()
+    };
+    let ini = |users: &str| {
+        format!("[databases]\napp = host=db port=5432 dbname=app\n\n[users]\n{users}\n[pgbouncer]\npool_mode = transaction\n")
+    };
+    // pool_size per user came with 1.23: PgBouncer 1.18 refuses it, 1.23 reads it.
+    let old = codes(
+        "pooler=pgbouncer&pgb_version=1.18",
+        &ini("app_api = pool_size=3\n"),
+    );
+    assert!(old.contains(&"pgbouncer.user_key".to_string()), "{old:?}");
+    let new = codes(
+        "pooler=pgbouncer&pgb_version=1.23",
+        &ini("app_api = pool_size=3\n"),
+    );
+    assert!(!new.contains(&"pgbouncer.user_key".to_string()), "{new:?}");
+    // One capped user and one without a cap: the capped one can be starved.
+    let some = codes(
+        "pooler=pgbouncer&pgb_version=1.18&svc=api:2&svc=worker:2",
+        &ini("app_api = max_user_connections=3\napp_worker = pool_mode=transaction\n"),
+    );
+    assert!(
+        some.contains(&"pgbouncer.user_uncapped".to_string()),
+        "{some:?}"
+    );
+    // Caps above what the instance opens.
+    let over = codes(
+        "pooler=pgbouncer&pgb_version=1.18&svc=api:2&svc=worker:2",
+        &ini("app_api = max_user_connections=30\napp_worker = max_user_connections=30\n"),
+    );
+    assert!(
+        over.contains(&"pgbouncer.user_caps_over_pool".to_string()),
+        "{over:?}"
+    );
+    // The generated file alone says the services log in as their own roles.
+    let query = "pooler=pgbouncer&pgb_version=1.18&db_roles=per-service&svc=api:2&svc=worker:2";
+    let inputs = calc::parse(query).inputs;
+    let plan = calc::plan(&inputs);
+    let secrets = Secrets::default();
+    let text = Artifact::PgbouncerIni.render(&Context::new(&inputs, &plan, &secrets));
+    let shared = calc::parse("pooler=pgbouncer&pgb_version=1.18&svc=api:2&svc=worker:2").inputs;
+    let report = audit::audit(&shared, &[pasted("pgbouncer.ini", Kind::Auto, &text)]);
+    assert!(
+        report.link.contains("db_roles=per-service"),
+        "{}",
+        report.link
+    );
+    assert!(report
+        .findings
+        .iter()
+        .all(|f| f.finding.severity != Severity::Error && f.finding.severity != Severity::Warning));
+}

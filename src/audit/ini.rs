@@ -491,6 +491,28 @@ pub fn connstring(text: &str) -> Result<Vec<(String, String)>, String> {
 
 /// `[databases]` connection-string keys, by the release that added them (src/loader.c
 /// `parse_database`): an unknown one makes the load fail.
+/// Whether PgBouncer `version` knows a key of a `[users]` line (`parse_user` in src/loader.c:
+/// 1.18 knows `pool_mode` and `max_user_connections`; `pool_size` came with 1.23 (NEWS: "Allow
+/// `pool_size` configuration per user"); `reserve_pool_size`, `query_timeout`,
+/// `idle_transaction_timeout`, `client_idle_timeout` and `max_user_client_connections` with 1.24;
+/// `transaction_timeout` with 1.25). Any other key fails the load ("unrecognized user parameter").
+pub fn user_key_known(key: &str, version: PgbVersion) -> bool {
+    const ADDED: &[(u8, &str)] = &[
+        (18, "pool_mode"),
+        (18, "max_user_connections"),
+        (23, "pool_size"),
+        (24, "reserve_pool_size"),
+        (24, "query_timeout"),
+        (24, "idle_transaction_timeout"),
+        (24, "client_idle_timeout"),
+        (24, "max_user_client_connections"),
+        (25, "transaction_timeout"),
+    ];
+    ADDED
+        .iter()
+        .any(|(m, k)| *k == key && version >= PgbVersion(*m))
+}
+
 pub fn db_key_known(key: &str, version: PgbVersion) -> bool {
     const BASE: &[&str] = &[
         "application_name",

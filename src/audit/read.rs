@@ -208,6 +208,12 @@ impl<'a> Audit<'a> {
                 databases.len() == 1,
             );
         }
+        let users: Vec<&ini::Entry> = parsed
+            .entries
+            .iter()
+            .filter(|e| e.section == "users")
+            .collect();
+        self.read_user_lines(i, &users);
         for e in parsed.entries.iter().filter(|e| e.section == "pgbouncer") {
             self.read_pgbouncer_key(
                 At {
@@ -217,6 +223,101 @@ impl<'a> Audit<'a> {
                 &e.key,
                 &e.value,
                 true,
+            );
+        }
+    }
+
+    /// The `[users]` lines: keys PgBouncer would refuse, a role per service (`<owner>_<service>`,
+    /// db_roles=per-service), and caps that do not keep the services apart.
+    fn read_user_lines(&mut self, i: usize, users: &[&ini::Entry]) {
+        let version = self.base.pooler.version;
+        let owner = self.base_plan.endpoints.direct.user.clone();
+        let mut caps: Vec<(String, u64)> = Vec::new();
+        for e in users {
+            let at = At {
+                text: i,
+                line: e.line,
+            };
+            let pairs = match ini::connstring(&e.value) {
+                Ok(p) => p,
+                Err(why) => {
+                    self.note(
+                        Some(at),
+                        Finding::error(
+                            "pgbouncer.user_line",
+                            format!("[users] {}: {why}; PgBouncer refuses the line", e.key),
+                            source::PGBOUNCER_USERS,
+                        ),
+                    );
+                    continue;
+                }
+            };
+            for (k, _) in &pairs {
+                if !ini::user_key_known(k, version) {
+                    self.note(
+                        Some(at),
+                        Finding::error(
+                            "pgbouncer.user_key",
+                            format!("[users] {}: `{k}` is not a per-user setting PgBouncer {version} knows (\"unrecognized user parameter\"): it refuses the file", e.key),
+                            source::PGBOUNCER_USERS,
+                        ),
+                    );
+                }
+            }
+            let cap = pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| k == "max_user_connections")
+                .and_then(|(_, v)| v.parse::<u64>().ok())
+                .unwrap_or(0);
+            caps.push((e.key.clone(), cap));
+            let own_role = self
+                .base
+                .services
+                .iter()
+                .any(|s| role_name(&owner, &s.name) == e.key);
+            if own_role && self.base_plan.roles.is_none() {
+                self.param(at, "db_roles", "per-service");
+            }
+        }
+        // The caps keep the services apart only if each has one and together they fit what the
+        // instance opens: otherwise max_db_connections is what a service may end up waiting on.
+        let Some(first) = users.first() else {
+            return;
+        };
+        let at = At {
+            text: i,
+            line: first.line,
+        };
+        let uncapped: Vec<&str> = caps
+            .iter()
+            .filter(|(_, c)| *c == 0)
+            .map(|(u, _)| u.as_str())
+            .collect();
+        let sum: u64 = caps.iter().map(|(_, c)| c).sum();
+        let server = self
+            .base_plan
+            .pgbouncer
+            .as_ref()
+            .map(|p| u64::from(p.server_connections_per_instance));
+        if !uncapped.is_empty() && uncapped.len() < caps.len() {
+            self.note(
+                Some(at),
+                Finding::warning(
+                    "pgbouncer.user_uncapped",
+                    format!("[users] caps some users but not {}: without max_user_connections a user may take every server connection of the database, and the capped services wait behind it", uncapped.join(", ")),
+                    source::PGBOUNCER_USERS,
+                ),
+            );
+        }
+        if let Some(server) = server.filter(|s| uncapped.is_empty() && sum > *s) {
+            self.note(
+                Some(at),
+                Finding::warning(
+                    "pgbouncer.user_caps_over_pool",
+                    format!("The [users] caps sum to {sum} server connections, more than the {server} one instance opens: a busy service can hold connections another one was meant to have. Make the caps sum to at most {server} (db_roles=per-service splits them)"),
+                    source::PGBOUNCER_USERS,
+                ),
             );
         }
     }

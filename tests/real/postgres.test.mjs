@@ -17,7 +17,7 @@ import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { freePort, pgbouncerExit, serverDir, serverOwns, startPgbouncer, startPostgres, writeServerFile } from "./servers.mjs";
-import { PRISMA6_URL_PARAMS, artifact, cli, libpqStandIn, plainEnv, plan, prisma6Env, prisma7Project, urlParamNames } from "./tools.mjs";
+import { PRISMA6_URL_PARAMS, artifact, cli, libpqStandIn, plainEnv, plan, prisma6Env, prisma7Project, urlParamNames, withPassword } from "./tools.mjs";
 
 // Special characters in every part that allows them: the password carries the RFC 3986 delimiters,
 // quotes (userlist.txt doubles `"`), `%` and `$`.
@@ -41,12 +41,6 @@ const direct = () => `db_host=127.0.0.1&db_port=${pgServer.port}&db_user=${USER}
 
 /** The PgBouncer scenario: where it listens and where its files go, and nothing else. */
 const bouncerQuery = (port, dir, extra = "") => `${direct()}&pooler=pgbouncer&pgb_version=1.18&pgb_host=127.0.0.1&pgb_port=${port}&pgb_auth_file=${dir}/userlist.txt${extra}`;
-
-/** A URL with the password put in after the user (what db.ts does), for the tests' own pools. */
-function withPassword(url) {
-  const at = url.indexOf("@");
-  return `${url.slice(0, at)}:${encodeURIComponent(PASSWORD)}${url.slice(at)}`;
-}
 
 /** Runs psql with a connection string and returns its unaligned output. */
 function psql(conninfo, sql) {
@@ -125,7 +119,7 @@ describe("direct (no pooler), default inputs", () => {
     const limit = plan(query).services.find((s) => s.name === SERVICE).connection_limit;
     // The counter can see a pool larger than the plan's.
     const env = plainEnv(artifact("env", query, {}, SERVICE));
-    const pool = new pg.Pool({ connectionString: withPassword(env.DATABASE_URL), max: limit + 3 });
+    const pool = new pg.Pool({ connectionString: withPassword(env.DATABASE_URL, PASSWORD), max: limit + 3 });
     const work = Promise.all(Array.from({ length: 2 * (limit + 3) }, () => pool.query("SELECT pg_sleep(0.4)")));
     const peak = await peakWhile(work, () => backendsOf(SERVICE));
     await pool.end();
@@ -236,7 +230,7 @@ for (const mode of ["transaction", "session"]) {
     test("broken twins: a pool larger than the plan shows in SHOW POOLS; without userlist.txt's entry, login fails", async () => {
       const env = plainEnv(artifact("env", `${b.query}&prisma=7`, {}, SERVICE));
       const limit = plan(`${b.query}&prisma=7`).services.find((s) => s.name === SERVICE).connection_limit;
-      const pool = new pg.Pool({ connectionString: withPassword(env.DATABASE_URL), max: limit + 3 });
+      const pool = new pg.Pool({ connectionString: withPassword(env.DATABASE_URL, PASSWORD), max: limit + 3 });
       let peak = 0;
       const work = Promise.all(Array.from({ length: 2 * (limit + 3) }, () => pool.query("SELECT pg_sleep(0.3)")));
       await peakWhile(work, async () => (peak = Math.max(peak, (await poolCounts(b.port)).clients)));
@@ -443,7 +437,7 @@ describe("audit: diagnostics.sql and PgBouncer's console, run by psql against th
 });
 
 describe("audit: PgBouncer 1.18 itself decides what the audit calls a file it refuses", () => {
-  // Each variant is the generated file with one line a team might write; PgBouncer 1.18 either
+  // Each variant is the generated file with one line (or a [users] section) a team might write; PgBouncer 1.18 either
   // starts on it or refuses it, and the audit (asked about 1.18) must say the same.
   const VARIANTS = {
     "as generated": (ini) => ini,
@@ -458,8 +452,10 @@ describe("audit: PgBouncer 1.18 itself decides what the audit calls a file it re
     "a key with a space": (ini) => `${ini}pool size = 5\n`,
     "a section in other case": (ini) => ini.replace("[pgbouncer]", "[PgBouncer]"),
     "an unknown connection parameter": (ini) => ini.replace(/^(\S+ = host=\S+)/m, "$1 sslmode=require"),
+    "a per-user cap in [users]": (ini) => `${ini}[users]\n${USER} = max_user_connections=3\n`,
+    "a per-user pool_size (1.23) in [users]": (ini) => `${ini}[users]\n${USER} = pool_size=3\n`,
   };
-  const REFUSAL = ["pgbouncer.ini_stops", "pgbouncer.unknown_key", "pgbouncer.invalid_value", "pgbouncer.database_key"];
+  const REFUSAL = ["pgbouncer.ini_stops", "pgbouncer.unknown_key", "pgbouncer.invalid_value", "pgbouncer.database_key", "pgbouncer.user_key", "pgbouncer.user_line"];
 
   test("every variant: the audit's verdict is PgBouncer's", async () => {
     const dir = serverDir("poolcalc-pgb-variants-");

@@ -17,7 +17,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { freePort, serverDir, serverOwns, startPgbouncer, startPostgres, writeServerFile } from "./servers.mjs";
-import { artifact, plainEnv, plan, prisma7Project } from "./tools.mjs";
+import { artifact, plainEnv, plan, prisma7Project, withPassword } from "./tools.mjs";
 
 const USER = "app.user-1";
 const DATABASE = "app_db";
@@ -38,14 +38,8 @@ after(() => pgServer?.stop());
 const direct = () => `db_host=127.0.0.1&db_port=${pgServer.port}&db_user=${USER}&db_name=${DATABASE}&prisma=7`;
 const bouncerQuery = (port, dir, extra = "") => `${direct()}&pooler=pgbouncer&pgb_version=1.18&pgb_host=127.0.0.1&pgb_port=${port}&pgb_auth_file=${dir}/userlist.txt${extra}`;
 
-/** A URL with the password put in after the user (what db.ts does). */
-function withPassword(url) {
-  const at = url.indexOf("@");
-  return `${url.slice(0, at)}:${encodeURIComponent(PASSWORD)}${url.slice(at)}`;
-}
-
 /** The service's DATABASE_URL from its generated .env, with the password in. */
-const serviceUrl = (query, service) => withPassword(plainEnv(artifact("env", query, {}, service)).DATABASE_URL);
+const serviceUrl = (query, service) => withPassword(plainEnv(artifact("env", query, {}, service)).DATABASE_URL, PASSWORD);
 
 /** Runs the command a generated file's comment gives (the line after its comment marker). */
 function runInstruction(text, marker, cwd, env = {}) {

@@ -68,6 +68,12 @@ export function prisma6Env(text, environment) {
   return processEnv;
 }
 
+/** A URL with the password put in after the user, percent-encoded (what the generated db.ts does). */
+export function withPassword(url, password) {
+  const at = url.indexOf("@");
+  return `${url.slice(0, at)}:${encodeURIComponent(password)}${url.slice(at)}`;
+}
+
 /** A .env as plain dotenv (Prisma 7's `import "dotenv/config"`) loads it: no expansion. */
 export function plainEnv(text) {
   return dotenv.parse(text);
