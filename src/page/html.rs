@@ -350,6 +350,30 @@ pub fn budget_figures(p: &Plan, open: &[String]) -> String {
         out.push_str("</td></tr>");
     }
     out.push_str("</tbody></table></div>");
+    if let Some(roles) = &p.roles {
+        out.push_str(r#"<dl class="figures" id="service-roles" aria-label="A role per service">"#);
+        for r in &roles.roles {
+            let (what, path) = match r.max_user_connections {
+                Some(share) => (
+                    format!("{share} server connections per PgBouncer instance"),
+                    format!("{}.max_user_connections", r.service),
+                ),
+                None => (
+                    format!("CONNECTION LIMIT {}", r.connection_limit),
+                    format!("{}.role_connection_limit", r.service),
+                ),
+            };
+            let _ = write!(
+                out,
+                "<div><dt>{} as {}</dt><dd>{what}</dd><dd>",
+                html_text(&r.service),
+                html_text(&r.user)
+            );
+            why(&mut out, p, &path, open);
+            out.push_str("</dd></div>");
+        }
+        out.push_str("</dl>");
+    }
     if let Some(pgb) = &p.pgbouncer {
         out.push_str(r#"<dl class="figures" aria-label="PgBouncer settings">"#);
         for (name, value) in [
