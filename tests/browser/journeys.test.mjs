@@ -104,6 +104,31 @@ test("adding, reordering and removing a service", async () => {
   await done();
 });
 
+test("an autoscaler range, processes, serverless and a role per service, from the form to the files", async () => {
+  const { page, done } = await open("?pooler=pgbouncer&svc=api:2&svc=worker:2");
+  // MIN-MAX replicas and processes per replica: the link keeps them and the pools table shows them.
+  await page.locator("#svc-replicas-0").fill("2-6");
+  await page.locator("#svc-procs-0").fill("2");
+  await page.waitForURL(/svc=api:2-6::procs%3D2|svc=api:2-6::procs=2/);
+  await page.locator("#service-pools").getByText("2–6 × 2 procs").waitFor();
+  await page.locator("#svc-replicas-0").fill("6-2");
+  assert.match(await page.locator("table.services").textContent(), /MIN-MAX/);
+  await page.locator("#svc-replicas-0").fill("2-6");
+  // A serverless service: its replicas are a concurrency limit, one connection each.
+  await page.locator("#svc-workload-1").selectOption("serverless");
+  await page.waitForURL(/svc=worker:2::serverless/);
+  await page.locator("#service-pools").getByText("2 concurrent").waitFor();
+  // A role per service: roles.sql appears, the .env logs in as the role, pgbouncer.ini caps it.
+  await openAdvanced(page);
+  await page.locator("#f-db_roles").selectOption("per-service");
+  await page.waitForURL(/db_roles=per-service/);
+  await page.locator("#service-roles").getByText("api as app_api").waitFor();
+  assert.match(await artifactText(page, "roles.sql"), /ALTER ROLE "app_api" WITH LOGIN CONNECTION LIMIT \d+ PASSWORD :'DB_PASSWORD';/);
+  assert.match(await artifactText(page, "pgbouncer.ini"), /^app_api = max_user_connections=\d+$/m);
+  assert.match(await artifactText(page, "env"), /postgresql:\/\/app_api:/);
+  await done();
+});
+
 test("Copy puts the artifact on the clipboard", async () => {
   const { page, done } = await open("?pooler=pgbouncer");
   await showTab(page, "pgbouncer.ini");
