@@ -157,11 +157,18 @@ fn per_service_roles_without_a_pooler_cap_each_role_at_its_worst_case() {
     );
     assert!(
         sql.contains(&format!(
-            r#"ALTER ROLE "app_api" WITH LOGIN CONNECTION LIMIT {api} PASSWORD :'DB_PASSWORD';"#
+            r#"ALTER ROLE "app_api" WITH LOGIN CONNECTION LIMIT {api};"#
         )),
         "{sql}"
     );
-    assert!(sql.contains(r#"GRANT "app" TO "app_api";"#));
+    // The password only on creation, quoted by psql; rights on rows, never membership in the owner.
+    assert!(sql.contains(
+        r#"SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', wanted.name, :'DB_PASSWORD')"#
+    ));
+    assert!(sql.contains(
+        r#"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "public" TO "app_api", "app_worker";"#
+    ));
+    assert!(!sql.contains(r#"GRANT "app" TO"#));
     assert!(!sql.contains("Not in use"));
 }
 

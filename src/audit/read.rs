@@ -213,7 +213,13 @@ impl<'a> Audit<'a> {
             .iter()
             .filter(|e| e.section == "users")
             .collect();
-        self.read_user_lines(i, &users);
+        let file_max_db = parsed
+            .entries
+            .iter()
+            .rev()
+            .find(|e| e.section == "pgbouncer" && e.key == "max_db_connections")
+            .map(|e| leading_number(&e.value));
+        self.read_user_lines(i, &users, file_max_db);
         for e in parsed.entries.iter().filter(|e| e.section == "pgbouncer") {
             self.read_pgbouncer_key(
                 At {
@@ -229,7 +235,7 @@ impl<'a> Audit<'a> {
 
     /// The `[users]` lines: keys PgBouncer would refuse, a role per service (`<owner>_<service>`,
     /// db_roles=per-service), and caps that do not keep the services apart.
-    fn read_user_lines(&mut self, i: usize, users: &[&ini::Entry]) {
+    fn read_user_lines(&mut self, i: usize, users: &[&ini::Entry], file_max_db: Option<u64>) {
         let version = self.base.pooler.version;
         let owner = self.base_plan.endpoints.direct.user.clone();
         let mut caps: Vec<(String, u64)> = Vec::new();
@@ -264,11 +270,12 @@ impl<'a> Audit<'a> {
                     );
                 }
             }
+            // PgBouncer reads the number with atoi: its leading digits, else 0 (no cap).
             let cap = pairs
                 .iter()
                 .rev()
                 .find(|(k, _)| k == "max_user_connections")
-                .and_then(|(_, v)| v.parse::<u64>().ok())
+                .map(|(_, v)| leading_number(v))
                 .unwrap_or(0);
             caps.push((e.key.clone(), cap));
             let own_role = self
@@ -295,11 +302,14 @@ impl<'a> Audit<'a> {
             .map(|(u, _)| u.as_str())
             .collect();
         let sum: u64 = caps.iter().map(|(_, c)| c).sum();
-        let server = self
-            .base_plan
-            .pgbouncer
-            .as_ref()
-            .map(|p| u64::from(p.server_connections_per_instance));
+        // What one instance opens: the file's own max_db_connections when it sets one, else the
+        // plan's.
+        let server = file_max_db.filter(|n| *n > 0).or_else(|| {
+            self.base_plan
+                .pgbouncer
+                .as_ref()
+                .map(|p| u64::from(p.server_connections_per_instance))
+        });
         if !uncapped.is_empty() && uncapped.len() < caps.len() {
             self.note(
                 Some(at),
@@ -1088,4 +1098,21 @@ fn service_from_name(name: &str) -> Option<String> {
     let stem = name.rsplit('/').next().unwrap_or(name);
     let stem = stem.strip_suffix(".env").unwrap_or(stem);
     check_service_name(stem).is_ok().then(|| stem.to_string())
+}
+
+/// A number as C's atoi reads it: optional spaces and sign, then the leading digits (0 if none).
+fn leading_number(v: &str) -> u64 {
+    let t = v.trim_start();
+    if t.starts_with('-') {
+        return 0;
+    }
+    let digits: String = t
+        .trim_start_matches('+')
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    if digits.is_empty() {
+        return 0;
+    }
+    digits.parse().unwrap_or(u64::MAX)
 }

@@ -66,31 +66,43 @@ pub fn role_name(owner: &str, service: &str) -> String {
     format!("{}_{}", clean(owner), clean(service))
 }
 
-/// Splits `total` into shares proportional to `weights`, each at least 1 (largest remainders
-/// first). The caller makes sure `total ≥ weights.len()`.
+/// Splits `total` into shares proportional to `weights` (largest remainders), then lifts any
+/// share of 0 to 1 by taking from the largest: in session mode, where the total is the clients
+/// themselves, each service gets exactly its own clients. The caller makes sure
+/// `total ≥ weights.len()`.
 fn split(total: u64, weights: &[u64]) -> Vec<u64> {
-    let n = weights.len() as u64;
-    if n == 0 {
+    if weights.is_empty() {
         return Vec::new();
     }
-    // Everyone gets 1; the rest goes by weight.
-    let rest = total.saturating_sub(n);
     let sum: u64 = weights.iter().map(|w| (*w).max(1)).sum();
-    let mut shares: Vec<u64> = weights
-        .iter()
-        .map(|w| 1 + rest * (*w).max(1) / sum)
+    // u128: total and weights are each below 2^64, their product is not.
+    let exact = |i: usize| u128::from(total) * u128::from(weights[i].max(1));
+    let mut shares: Vec<u64> = (0..weights.len())
+        .map(|i| (exact(i) / u128::from(sum)) as u64)
         .collect();
     let mut left = total.saturating_sub(shares.iter().sum());
     let mut order: Vec<usize> = (0..weights.len()).collect();
     super::sort_stable_by_key(&mut order, |&i| {
-        std::cmp::Reverse(rest * weights[i].max(1) % sum)
+        std::cmp::Reverse(exact(i) % u128::from(sum))
     });
-    for i in order {
+    for &i in &order {
         if left == 0 {
             break;
         }
         shares[i] += 1;
         left -= 1;
+    }
+    for i in 0..shares.len() {
+        if shares[i] == 0 {
+            let Some(from) = (0..shares.len())
+                .filter(|&j| shares[j] > 1)
+                .max_by_key(|&j| shares[j])
+            else {
+                break;
+            };
+            shares[from] -= 1;
+            shares[i] = 1;
+        }
     }
     shares
 }
@@ -232,6 +244,8 @@ mod tests {
         assert_eq!(split(10, &[30, 30, 15, 15]), vec![3, 3, 2, 2]);
         assert_eq!(split(4, &[100, 1, 1, 1]), vec![1, 1, 1, 1]);
         assert_eq!(split(7, &[1]), vec![7]);
+        // Session mode: the total is the clients, and each service gets its own.
+        assert_eq!(split(70, &[50, 10, 10]), vec![50, 10, 10]);
         for (total, weights) in [(13u64, vec![5u64, 0, 9]), (100, vec![1, 2, 3, 4, 5])] {
             let s = split(total, &weights);
             assert_eq!(s.iter().sum::<u64>(), total);

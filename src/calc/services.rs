@@ -504,7 +504,10 @@ pub fn max_fit(
             ));
         }
         r.derived(format!("{}.max_fit_replicas", plan.name), d);
-        if plan.max_replicas > lo {
+        // A fixed count has no autoscaler to set: budget.over already says when it does not fit
+        // (and links from before ranges keep their findings).
+        let scaled = plan.max_replicas > plan.replicas || plan.serverless;
+        if scaled && plan.max_replicas > lo {
             findings.push(
                 Finding::error(
                     "services.max_over_fit",

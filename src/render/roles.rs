@@ -1,6 +1,11 @@
-//! roles.sql (`templates/roles.sql`): a role per service with its `CONNECTION LIMIT`, run once by
-//! psql. The password is never in the file: psql puts `DB_PASSWORD` in (`:'DB_PASSWORD'` quotes
-//! it as an SQL literal), and the script stops before changing anything when it is not given.
+//! roles.sql (`templates/roles.sql`): a role per service with its `CONNECTION LIMIT` and the rights
+//! it needs on the owner's tables, run by psql. The password is never in the file: psql puts
+//! `DB_PASSWORD` in (`:'DB_PASSWORD'` quotes it as an SQL literal), and the script stops before
+//! changing anything when it is missing or empty (an empty password would clear the role's).
+//!
+//! Rights, not membership in the owner: since PostgreSQL 16 granting a role needs ADMIN OPTION on
+//! it, which a managed server's main user does not have on itself, so `GRANT owner TO role` would
+//! fail there (and membership would also let a service drop tables).
 
 use super::escape::{sql_ident, sql_literal};
 use super::template::Fill;
@@ -21,7 +26,7 @@ pub fn sql(cx: &Context) -> String {
         .iter()
         .map(|r| format!("({})", sql_literal(&r.user)))
         .collect();
-    let mut alters = String::new();
+    let mut limits = String::new();
     for role in &roles.roles {
         let why = match (role.max_user_connections, pgb) {
             (Some(share), Some(p)) => format!(
@@ -40,23 +45,31 @@ pub fn sql(cx: &Context) -> String {
                 None => String::new(),
             },
         };
-        let user = sql_ident(&role.user);
-        alters += &format!(
+        limits += &format!(
             "-- {}: at most {} connections ({why}).\n\
-             ALTER ROLE {user} WITH LOGIN CONNECTION LIMIT {} PASSWORD :'DB_PASSWORD';\n\
-             GRANT {} TO {user};\n\n",
+             ALTER ROLE {} WITH LOGIN CONNECTION LIMIT {};\n",
             role.service,
             role.connection_limit,
+            sql_ident(&role.user),
             role.connection_limit,
-            sql_ident(&roles.owner),
         );
     }
+    let all: Vec<String> = roles.roles.iter().map(|r| sql_ident(&r.user)).collect();
+    let i = cx.inputs;
     out += &Fill::new()
         .flag("roles", true)
         .flag("pgbouncer", pgb.is_some())
         .value("owner", sql_ident(&roles.owner))
         .value("names", names.join(", "))
-        .value("alters", alters.trim_end())
+        .value("limits", limits.trim_end())
+        .value("all", all.join(", "))
+        // Database names are [A-Za-z0-9_] (text.rs), safe on a shell command line as they are.
+        .value("db_name", &i.db.name)
+        .value("db_ident", sql_ident(&i.db.name))
+        .value(
+            "schema",
+            sql_ident(i.db.schema.as_deref().unwrap_or("public")),
+        )
         .render(include_str!("templates/roles.sql"));
     out
 }

@@ -5,8 +5,9 @@
 // cannot be downloaded). Every file is run the way its own comments say: roles.sql by the psql
 // command it gives, userlist.txt's entries by the psql command it gives.
 //
-// - Without a pooler, roles.sql makes PostgreSQL refuse a service's (n+1)-th connection, where n
-//   is the plan's worst case for it; the twin without roles accepts it.
+// - Without a pooler, roles.sql (run as the owner with CREATEROLE, as on a managed server) makes
+//   PostgreSQL refuse a service's (n+1)-th connection, where n is the plan's worst case for it;
+//   the twin without roles accepts it.
 // - Behind PgBouncer, one service saturated with slow queries cannot delay another: the other
 //   gets its server connection at once; the twin with one shared user waits until PgBouncer's
 //   query_wait_timeout fails it.
@@ -32,6 +33,8 @@ before(async () => {
   pgServer = await startPostgres({ user: USER, password: PASSWORD, database: DATABASE });
   // A table of the owner's, as migrations (the direct URL, the owner's user) would make it.
   pgServer.psqlAdmin(`SET ROLE "${USER}"; CREATE TABLE notes (id int); INSERT INTO notes VALUES (1), (2)`, DATABASE);
+  // The owner is what a managed server's main user is: not a superuser, with CREATEROLE.
+  pgServer.psqlAdmin(`ALTER ROLE "${USER}" CREATEROLE`);
 });
 after(() => pgServer?.stop());
 
@@ -53,11 +56,12 @@ function runInstruction(text, marker, cwd, env = {}) {
   });
 }
 
-/** roles.sql as printed, run by the psql command in its comment, with DB_PASSWORD set. */
-function applyRoles(query, dir) {
+/** roles.sql as printed, run by the psql command in its comment as the owner (not a superuser),
+ * with DB_PASSWORD set. */
+function applyRoles(query, dir, secrets = SECRETS) {
   const sql = artifact("roles.sql", query);
   writeFileSync(join(dir, "roles.sql"), sql);
-  runInstruction(sql, "--   psql ", dir, SECRETS);
+  runInstruction(sql, "--   psql ", dir, { ...secrets, PGUSER: USER });
   return sql;
 }
 
@@ -91,8 +95,13 @@ describe("no pooler: roles.sql caps each service's role at its worst case", () =
     const n = role.connection_limit;
     assert.equal(n, p.services.find((s) => s.name === BUSY).total, "the role's limit is the service's worst case");
     applyRoles(query, dir);
-    // Running it again (the file says it may be) changes nothing and fails nothing.
+    // Running it again (the file says it may be) fails nothing and keeps the password's secret,
+    // which userlist.txt may hold.
+    const secret = () => pgServer.psqlAdmin(`SELECT rolpassword FROM pg_authid WHERE rolname = '${role.user}'`);
+    const before = secret();
+    assert.match(before, /^SCRAM-SHA-256\$/);
     applyRoles(query, dir);
+    assert.equal(secret(), before);
     const { clients, refusal } = await openUntilRefused(serviceUrl(query, BUSY), n + 1);
     try {
       assert.equal(clients.length, n, `opened ${clients.length} of the role's ${n}`);
@@ -116,9 +125,12 @@ describe("no pooler: roles.sql caps each service's role at its worst case", () =
     assert.equal(refusal, null, String(refusal));
     assert.equal(clients.length, n + 1);
 
-    const sql = artifact("roles.sql", `${shared}&db_roles=per-service&svc=other:1`);
-    writeFileSync(join(dir, "roles.sql"), sql);
-    assert.throws(() => execFileSync("psql", ["-X", "-f", "roles.sql"], { cwd: dir, env: { ...process.env, ...pgServer.adminEnv }, stdio: "pipe" }), /needs the services' password/);
+    // Without DB_PASSWORD, or with it empty (which would clear a role's password), it stops
+    // before changing anything.
+    const other = `${shared}&db_roles=per-service&svc=other:1`;
+    writeFileSync(join(dir, "roles.sql"), artifact("roles.sql", other));
+    assert.throws(() => execFileSync("psql", ["-X", "-d", DATABASE, "-f", "roles.sql"], { cwd: dir, env: { ...process.env, ...pgServer.adminEnv, PGUSER: USER }, stdio: "pipe" }), /needs the services' password/);
+    assert.throws(() => applyRoles(other, dir, { DB_PASSWORD: "" }), /needs the services' password/);
     assert.equal(pgServer.psqlAdmin("SELECT count(*) FROM pg_roles WHERE rolname = 'app_user_1_other'"), "0", "nothing was created");
   });
 });
