@@ -233,10 +233,53 @@ impl<'a> Audit<'a> {
         }
     }
 
+    /// The `key=value` pairs of a `[databases]` or `[users]` line, each key judged by PgBouncer's
+    /// own list for the version; `None` (with an error) when PgBouncer refuses the line itself.
+    fn line_pairs(
+        &mut self,
+        at: At,
+        e: &ini::Entry,
+        kind: &LineKind,
+    ) -> Option<Vec<(String, String)>> {
+        let version = self.base.pooler.version;
+        let pairs = match ini::connstring(&e.value) {
+            Ok(p) => p,
+            Err(why) => {
+                self.note(
+                    Some(at),
+                    Finding::error(
+                        kind.line_code,
+                        format!(
+                            "[{}] {}: {why}; PgBouncer refuses the line",
+                            kind.section, e.key
+                        ),
+                        kind.source,
+                    ),
+                );
+                return None;
+            }
+        };
+        for (k, _) in &pairs {
+            if !(kind.known)(k, version) {
+                self.note(
+                    Some(at),
+                    Finding::error(
+                        kind.key_code,
+                        format!(
+                            "[{}] {}: `{k}` is {} PgBouncer {version} knows ({})",
+                            kind.section, e.key, kind.what, kind.refusal
+                        ),
+                        kind.source,
+                    ),
+                );
+            }
+        }
+        Some(pairs)
+    }
+
     /// The `[users]` lines: keys PgBouncer would refuse, a role per service (`<owner>_<service>`,
     /// db_roles=per-service), and caps that do not keep the services apart.
     fn read_user_lines(&mut self, i: usize, users: &[&ini::Entry], file_max_db: Option<u64>) {
-        let version = self.base.pooler.version;
         let owner = self.base_plan.endpoints.direct.user.clone();
         let mut caps: Vec<(String, u64)> = Vec::new();
         for e in users {
@@ -244,32 +287,9 @@ impl<'a> Audit<'a> {
                 text: i,
                 line: e.line,
             };
-            let pairs = match ini::connstring(&e.value) {
-                Ok(p) => p,
-                Err(why) => {
-                    self.note(
-                        Some(at),
-                        Finding::error(
-                            "pgbouncer.user_line",
-                            format!("[users] {}: {why}; PgBouncer refuses the line", e.key),
-                            source::PGBOUNCER_USERS,
-                        ),
-                    );
-                    continue;
-                }
+            let Some(pairs) = self.line_pairs(at, e, &USERS_LINE) else {
+                continue;
             };
-            for (k, _) in &pairs {
-                if !ini::user_key_known(k, version) {
-                    self.note(
-                        Some(at),
-                        Finding::error(
-                            "pgbouncer.user_key",
-                            format!("[users] {}: `{k}` is not a per-user setting PgBouncer {version} knows (\"unrecognized user parameter\"): it refuses the file", e.key),
-                            source::PGBOUNCER_USERS,
-                        ),
-                    );
-                }
-            }
             // PgBouncer reads the number with atoi: its leading digits, else 0 (no cap).
             let cap = pairs
                 .iter()
@@ -333,33 +353,9 @@ impl<'a> Audit<'a> {
     }
 
     fn read_database_line(&mut self, at: At, e: &ini::Entry, only: bool) {
-        let version = self.base.pooler.version;
-        let pairs = match ini::connstring(&e.value) {
-            Ok(p) => p,
-            Err(why) => {
-                self.note(
-                    Some(at),
-                    Finding::error(
-                        "pgbouncer.database_line",
-                        format!("[databases] {}: {why}; PgBouncer refuses the line", e.key),
-                        source::PGBOUNCER_DATABASES,
-                    ),
-                );
-                return;
-            }
+        let Some(pairs) = self.line_pairs(at, e, &DATABASES_LINE) else {
+            return;
         };
-        for (k, _) in &pairs {
-            if !ini::db_key_known(k, version) {
-                self.note(
-                    Some(at),
-                    Finding::error(
-                        "pgbouncer.database_key",
-                        format!("[databases] {}: `{k}` is not a connection parameter PgBouncer {version} knows (\"unrecognized connection parameter\"): the database is not created", e.key),
-                        source::PGBOUNCER_DATABASES,
-                    ),
-                );
-            }
-        }
         let get = |k: &str| {
             pairs
                 .iter()
@@ -1116,3 +1112,34 @@ fn leading_number(v: &str) -> u64 {
     }
     digits.parse().unwrap_or(u64::MAX)
 }
+
+/// How PgBouncer reads one kind of `key = k=v …` line, and what the audit calls its mistakes.
+struct LineKind {
+    section: &'static str,
+    known: fn(&str, crate::calc::inputs::PgbVersion) -> bool,
+    line_code: &'static str,
+    key_code: &'static str,
+    what: &'static str,
+    refusal: &'static str,
+    source: &'static str,
+}
+
+const DATABASES_LINE: LineKind = LineKind {
+    section: "databases",
+    known: ini::db_key_known,
+    line_code: "pgbouncer.database_line",
+    key_code: "pgbouncer.database_key",
+    what: "not a connection parameter",
+    refusal: "(\"unrecognized connection parameter\"): the database is not created",
+    source: source::PGBOUNCER_DATABASES,
+};
+
+const USERS_LINE: LineKind = LineKind {
+    section: "users",
+    known: ini::user_key_known,
+    line_code: "pgbouncer.user_line",
+    key_code: "pgbouncer.user_key",
+    what: "not a per-user setting",
+    refusal: "(\"unrecognized user parameter\"): it refuses the file",
+    source: source::PGBOUNCER_USERS,
+};
