@@ -2,21 +2,10 @@
 // files, caching headers, the Content-Security-Policy header with frame-ancestors), bound to
 // 127.0.0.1 on a free port. The browser tests start and stop it themselves.
 import { execFileSync, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
+import { freePort } from "../real/servers.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.on("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
 
 /** What deploy/Caddyfile needs for a built site (scripts/host-env.sh: the dist path and its policy). */
 export function hostEnv(root) {

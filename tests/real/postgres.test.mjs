@@ -13,10 +13,10 @@
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import { freePort, pgbouncerExit, serverDir, serverOwns, startPgbouncer, startPostgres, writeServerFile } from "./servers.mjs";
+import { freePort, generatedPgbouncer, pgbouncerExit, runFileInstruction, serverDir, serverOwns, startPgbouncer, startPostgres, writeServerFile } from "./servers.mjs";
 import { PRISMA6_URL_PARAMS, artifact, cli, libpqStandIn, plainEnv, plan, prisma6Env, prisma7Project, urlParamNames, withPassword } from "./tools.mjs";
 
 // Special characters in every part that allows them: the password carries the RFC 3986 delimiters,
@@ -136,26 +136,9 @@ describe("direct (no pooler), default inputs", () => {
   });
 });
 
-/**
- * A PgBouncer 1.18 from the generated pgbouncer.ini and userlist.txt: the file as printed, then
- * its entry appended the way userlist.txt's own comment says (the superuser's psql, which writes
- * the role's SCRAM secret), then owned by the server user with mode 0600, as it also says.
- */
-async function bouncerFor(extra) {
-  const dir = serverDir("poolcalc-pgb-");
-  const port = await freePort();
-  const query = bouncerQuery(port, dir, extra);
-  writeServerFile(join(dir, "pgbouncer.ini"), artifact("pgbouncer.ini", query));
-  const userlist = artifact("userlist.txt", query);
-  writeServerFile(join(dir, "userlist.txt"), userlist);
-  copyFileSync(join(dir, "userlist.txt"), join(dir, "userlist-as-generated.txt"));
-  const instruction = userlist.split("\n").find((l) => l.startsWith(";   psql "));
-  assert.ok(instruction, "userlist.txt says how to add the entry");
-  execFileSync("sh", ["-c", instruction.slice(4)], { env: { ...process.env, ...pgServer.adminEnv }, stdio: "pipe" });
-  serverOwns(join(dir, "userlist.txt"));
-  const process_ = await startPgbouncer(join(dir, "pgbouncer.ini"), port);
-  return { dir, port, query, process: process_ };
-}
+/** A PgBouncer 1.18 from the generated files (`generatedPgbouncer`: userlist.txt's entry added
+ * the way its own comment says). */
+const bouncerFor = (extra) => generatedPgbouncer("poolcalc-pgb-", (port, dir) => bouncerQuery(port, dir, extra), pgServer.adminEnv);
 
 /** PgBouncer's console, as the stats user the generated file names (the app's user). */
 async function consoleRows(port, command) {
@@ -258,20 +241,10 @@ describe("sslmode=require: PgBouncer offers TLS to the apps (a choice a user mak
   let b;
   before(async () => {
     // The comment in pgbouncer.ini says how to make the key and certificate: the test does so.
-    const dir = serverDir("poolcalc-pgb-tls-");
-    const port = await freePort();
-    const query = bouncerQuery(port, dir, "&sslmode=require");
-    const ini = artifact("pgbouncer.ini", query);
-    writeServerFile(join(dir, "pgbouncer.ini"), ini);
-    const make = ini.split("\n").find((l) => l.startsWith(";   openssl "));
-    assert.ok(make, "pgbouncer.ini says how to make the key and certificate");
-    execFileSync("sh", ["-c", make.slice(4)], { stdio: "pipe" });
-    for (const f of ["pgbouncer.key", "pgbouncer.crt"]) serverOwns(join(dir, f));
-    const userlist = artifact("userlist.txt", query);
-    writeServerFile(join(dir, "userlist.txt"), userlist);
-    execFileSync("sh", ["-c", userlist.split("\n").find((l) => l.startsWith(";   psql ")).slice(4)], { env: { ...process.env, ...pgServer.adminEnv }, stdio: "pipe" });
-    serverOwns(join(dir, "userlist.txt"));
-    b = { dir, port, query, process: await startPgbouncer(join(dir, "pgbouncer.ini"), port) };
+    b = await generatedPgbouncer("poolcalc-pgb-tls-", (port, dir) => bouncerQuery(port, dir, "&sslmode=require"), pgServer.adminEnv, (_query, dir, ini) => {
+      runFileInstruction(ini, ";   openssl ");
+      for (const f of ["pgbouncer.key", "pgbouncer.crt"]) serverOwns(join(dir, f));
+    });
   });
   after(async () => {
     await b?.process.stop();
@@ -370,9 +343,7 @@ describe("audit: diagnostics.sql and PgBouncer's console, run by psql against th
     writeFileSync(file, sql);
     // pg_stat_statements is not installed here: psql reports that one query and goes on.
     const database = execFileSync("psql", ["-X", "-f", file], { encoding: "utf8", env: { ...process.env, ...pgServer.adminEnv }, stdio: ["ignore", "pipe", "pipe"] });
-    const consoleLine = sql.split("\n").find((l) => /^--\s+psql -X -h /.test(l));
-    assert.ok(consoleLine, "diagnostics.sql gives the console command");
-    const pgbouncer = execFileSync("sh", ["-c", consoleLine.replace(/^--\s*/, "")], { encoding: "utf8", env: { ...process.env, PGPASSWORD: PASSWORD, PGCONNECT_TIMEOUT: "10" }, stdio: ["ignore", "pipe", "pipe"] });
+    const pgbouncer = runFileInstruction(sql, "--      psql -X -h ", { env: { PGPASSWORD: PASSWORD, PGCONNECT_TIMEOUT: "10" } });
     const files = [join(b.dir, "database.out"), join(b.dir, "pgbouncer.out")];
     writeFileSync(files[0], database);
     writeFileSync(files[1], pgbouncer);

@@ -17,7 +17,7 @@ import { execFileSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import { freePort, serverDir, serverOwns, startPgbouncer, startPostgres, writeServerFile } from "./servers.mjs";
+import { generatedPgbouncer, runFileInstruction, serverDir, startPostgres } from "./servers.mjs";
 import { artifact, plainEnv, plan, prisma7Project, withPassword } from "./tools.mjs";
 
 const USER = "app.user-1";
@@ -44,24 +44,12 @@ const bouncerQuery = (port, dir, extra = "") => `${direct()}&pooler=pgbouncer&pg
 /** The service's DATABASE_URL from its generated .env, with the password in. */
 const serviceUrl = (query, service) => withPassword(plainEnv(artifact("env", query, {}, service)).DATABASE_URL, PASSWORD);
 
-/** Runs the command a generated file's comment gives (the line after its comment marker). */
-function runInstruction(text, marker, cwd, env = {}) {
-  const line = text.split("\n").find((l) => l.startsWith(marker));
-  assert.ok(line, `the file says how to run it (${marker})`);
-  return execFileSync("sh", ["-c", line.slice(marker.length - "psql ".length)], {
-    cwd,
-    env: { ...process.env, ...pgServer.adminEnv, ...env },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
 /** roles.sql as printed, run by the psql command in its comment as the owner (not a superuser),
  * with DB_PASSWORD set. */
 function applyRoles(query, dir, secrets = SECRETS) {
   const sql = artifact("roles.sql", query);
   writeFileSync(join(dir, "roles.sql"), sql);
-  runInstruction(sql, "--   psql ", dir, { ...secrets, PGUSER: USER });
+  runFileInstruction(sql, "--   psql ", { cwd: dir, env: { ...pgServer.adminEnv, ...secrets, PGUSER: USER } });
   return sql;
 }
 
@@ -135,23 +123,12 @@ describe("no pooler: roles.sql caps each service's role at its worst case", () =
   });
 });
 
-/**
- * PgBouncer 1.18 from the generated files: roles.sql applied, userlist.txt as printed with its
- * entries appended by the command it gives, then owned by the server user.
- */
-async function bouncer(extra) {
-  const dir = serverDir("poolcalc-roles-pgb-");
-  const port = await freePort();
-  const query = bouncerQuery(port, dir, extra);
-  writeServerFile(join(dir, "pgbouncer.ini"), artifact("pgbouncer.ini", query));
-  const userlist = artifact("userlist.txt", query);
-  writeServerFile(join(dir, "userlist.txt"), userlist);
-  if (extra.includes("db_roles=per-service")) applyRoles(query, dir);
-  runInstruction(userlist, ";   psql ", dir);
-  serverOwns(join(dir, "userlist.txt"));
-  const process_ = await startPgbouncer(join(dir, "pgbouncer.ini"), port);
-  return { dir, port, query, process: process_ };
-}
+/** PgBouncer 1.18 from the generated files (`generatedPgbouncer`), roles.sql applied first when
+ * the services have roles of their own. */
+const bouncer = (extra) =>
+  generatedPgbouncer("poolcalc-roles-pgb-", (port, dir) => bouncerQuery(port, dir, extra), pgServer.adminEnv, (query, dir) => {
+    if (extra.includes("db_roles=per-service")) applyRoles(query, dir);
+  });
 
 /** PgBouncer's SHOW POOLS, as the stats user. */
 async function pools(port) {

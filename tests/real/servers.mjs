@@ -6,6 +6,7 @@ import { appendFileSync, chmodSync, chownSync, existsSync, mkdtempSync, readdirS
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { artifact } from "./tools.mjs";
 
 const asRoot = process.getuid?.() === 0;
 
@@ -174,6 +175,37 @@ export async function startPgbouncer(iniPath, port) {
   const p = startProcess("pgbouncer", [iniPath], port);
   await p.ready();
   return p;
+}
+
+/** Runs the command a generated file's comment gives: the line starting with `marker` (its
+ * comment sign, indent and the command's first word), with `env` added to the environment. */
+export function runFileInstruction(text, marker, { cwd, env = {} } = {}) {
+  const line = text.split("\n").find((l) => l.startsWith(marker));
+  if (!line) throw new Error(`the file does not say how (no line starting ${JSON.stringify(marker)}):\n${text}`);
+  const command = line.replace(/^(;|--)\s*/, "");
+  return execFileSync("sh", ["-c", command], { cwd, env: { ...process.env, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/**
+ * PgBouncer from the generated pgbouncer.ini and userlist.txt for `queryFor(port, dir)`, each as
+ * printed: `prepare(query, dir, ini)` does what else the files ask first (a certificate, roles),
+ * then userlist.txt's entries are appended by the psql command its comment gives (run with
+ * `adminEnv`, a superuser's: it reads the SCRAM secrets), and the file is handed to the server
+ * user with mode 0600, as it also says. Resolves to { dir, port, query, process }.
+ */
+export async function generatedPgbouncer(prefix, queryFor, adminEnv, prepare = () => {}) {
+  const dir = serverDir(prefix);
+  const port = await freePort();
+  const query = queryFor(port, dir);
+  const ini = artifact("pgbouncer.ini", query);
+  writeServerFile(join(dir, "pgbouncer.ini"), ini);
+  const userlist = artifact("userlist.txt", query);
+  writeServerFile(join(dir, "userlist.txt"), userlist);
+  prepare(query, dir, ini);
+  runFileInstruction(userlist, ";   psql ", { cwd: dir, env: adminEnv });
+  serverOwns(join(dir, "userlist.txt"));
+  const process_ = await startPgbouncer(join(dir, "pgbouncer.ini"), port);
+  return { dir, port, query, process: process_ };
 }
 
 /** Runs PgBouncer on a config and returns how it ended (for files that must be refused). */
