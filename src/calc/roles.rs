@@ -156,9 +156,11 @@ pub fn plan_roles(
         return None;
     }
 
+    // Each service's peak client connections: the weights of the split.
+    let weights: Vec<u64> = services.iter().map(|s| s.total).collect();
+    let demand: u64 = weights.iter().sum();
     let shares: Option<Vec<u64>> = pgbouncer.map(|p| {
         let per_instance = u64::from(p.server_connections_per_instance);
-        let weights: Vec<u64> = services.iter().map(|s| s.total).collect();
         if per_instance < services.len() as u64 {
             findings.push(
                 Finding::error(
@@ -188,7 +190,7 @@ pub fn plan_roles(
                     )
                     .input("server_connections_per_instance", p.server_connections_per_instance)
                     .input("this service's client connections", svc.total)
-                    .input("every service's", services.iter().map(|s| s.total).sum::<u64>())
+                    .input("every service's", demand)
                     .step(format!("{share}: the most server connections {user} may hold in one PgBouncer instance"))
                     .step("the shares sum to what the instance may open, so max_db_connections is never what a service waits on")
                     .heuristic("shares in proportion to each service's peak demand: a service that opens more client connections needs more server time; measure and pin pools to change the weights"),
