@@ -6,7 +6,6 @@
 use std::process::ExitCode;
 
 use poolcalc::calc;
-use poolcalc::calc::services::REPLICAS_LIMIT;
 use poolcalc::page;
 use poolcalc::render::{self, Artifact, Secrets};
 
@@ -150,11 +149,7 @@ fn summary(plan: &calc::Plan) -> String {
         } else {
             String::new()
         };
-        let fit = if svc.max_fit_replicas >= REPLICAS_LIMIT {
-            "no known limit".to_string()
-        } else {
-            svc.max_fit_replicas.to_string()
-        };
+        let fit = render::context::fit_text(svc);
         let role = match plan
             .roles
             .as_ref()

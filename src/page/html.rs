@@ -336,11 +336,7 @@ pub fn budget_figures(p: &Plan, open: &[String]) -> String {
             svc.connection_limit
         );
         why(&mut out, p, &format!("{}.connection_limit", svc.name), open);
-        let fit = if svc.max_fit_replicas >= crate::calc::services::REPLICAS_LIMIT {
-            "no limit known".to_string()
-        } else {
-            svc.max_fit_replicas.to_string()
-        };
+        let fit = crate::render::context::fit_text(svc);
         let _ = write!(
             out,
             "</td><td>{}</td><td>{}</td><td>{fit}",

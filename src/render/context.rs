@@ -114,3 +114,13 @@ pub fn pool_text(s: &ServicePlan) -> String {
         s.connection_limit.to_string()
     }
 }
+
+/// The largest autoscaler maximum that fits, or that nothing known bounds it (a pooler without a
+/// known client limit: the search stops at the most a link may give).
+pub fn fit_text(s: &ServicePlan) -> String {
+    if s.max_fit_replicas >= crate::calc::services::REPLICAS_LIMIT {
+        "no known limit".into()
+    } else {
+        s.max_fit_replicas.to_string()
+    }
+}
